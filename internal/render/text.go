@@ -1,0 +1,133 @@
+package render
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/yuin/goldmark/ast"
+	east "github.com/yuin/goldmark/extension/ast"
+)
+
+// maxSlugRunes bounds an anchor's length; long headings still get a usable id.
+const maxSlugRunes = 64
+
+// slugify makes an anchor from heading text: lower case, letters, marks and
+// numbers of any script kept, every other run of characters one hyphen.
+// Text with nothing usable gives "section".
+func slugify(s string) string {
+	var b strings.Builder
+	n := 0
+	hyphen := false
+	for _, r := range strings.ToLower(s) {
+		if n >= maxSlugRunes {
+			break
+		}
+		if unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r) {
+			if hyphen && b.Len() > 0 {
+				b.WriteByte('-')
+				n++
+			}
+			hyphen = false
+			b.WriteRune(r)
+			n++
+			continue
+		}
+		hyphen = true
+	}
+	if b.Len() == 0 {
+		return "section"
+	}
+	return b.String()
+}
+
+// idSet hands out unique anchors: the slug itself, then slug-2, slug-3, ...
+type idSet map[string]bool
+
+func (s idSet) unique(slug string) string {
+	id := slug
+	for i := 2; s[id]; i++ {
+		id = slug + "-" + strconv.Itoa(i)
+	}
+	s[id] = true
+	return id
+}
+
+// textWriter collects the readable text of a subtree: block boundaries become
+// line breaks, raw HTML, images and task boxes are left out.
+type textWriter struct {
+	b   strings.Builder
+	src []byte
+}
+
+func (t *textWriter) node(n ast.Node) {
+	switch n := n.(type) {
+	case *ast.Text:
+		t.b.Write(n.Segment.Value(t.src))
+		if n.SoftLineBreak() || n.HardLineBreak() {
+			t.b.WriteByte(' ')
+		}
+		return
+	case *ast.String:
+		t.b.Write(n.Value)
+		return
+	case *ast.AutoLink:
+		t.b.Write(n.Label(t.src))
+		return
+	case *ast.RawHTML, *ast.HTMLBlock, *ast.Image, *east.TaskCheckBox:
+		return
+	case *ast.CodeBlock, *ast.FencedCodeBlock:
+		lines := n.Lines()
+		for i := 0; i < lines.Len(); i++ {
+			seg := lines.At(i)
+			t.b.Write(seg.Value(t.src))
+		}
+		t.b.WriteByte('\n')
+		return
+	}
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		t.node(c)
+	}
+	switch n.(type) {
+	case *east.TableCell:
+		t.b.WriteByte(' ')
+	default:
+		if n.Type() == ast.TypeBlock {
+			t.b.WriteByte('\n')
+		}
+	}
+}
+
+// plainText returns the text of the given nodes, one line per block, with
+// runs of spaces collapsed and empty lines dropped.
+func plainText(src []byte, nodes ...ast.Node) string {
+	t := textWriter{src: src}
+	for _, n := range nodes {
+		t.node(n)
+	}
+	return tidyLines(t.b.String())
+}
+
+// inlineText is plainText for a single line of inline content (a heading or
+// a bold question), folded onto one line.
+func inlineText(src []byte, nodes ...ast.Node) string {
+	return strings.Join(strings.Fields(plainText(src, nodes...)), " ")
+}
+
+// tidyLines collapses spaces, drops empty lines and, like the HTML side,
+// turns NUL and invalid UTF-8 into U+FFFD.
+func tidyLines(s string) string {
+	s = strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", "\uFFFD"), "\uFFFD")
+	var out strings.Builder
+	for line := range strings.SplitSeq(s, "\n") {
+		f := strings.Fields(line)
+		if len(f) == 0 {
+			continue
+		}
+		if out.Len() > 0 {
+			out.WriteByte('\n')
+		}
+		out.WriteString(strings.Join(f, " "))
+	}
+	return out.String()
+}
