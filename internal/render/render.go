@@ -79,7 +79,9 @@ func (r *Renderer) Markdown(src string) (Document, error) {
 	if len(src) > MaxSourceBytes {
 		return Document{}, ErrTooLarge
 	}
-	source := []byte(src)
+	// Invalid UTF-8 would pass straight through to the page; replace it
+	// up front so HTML, Text and FAQ agree.
+	source := []byte(strings.ToValidUTF8(src, "\uFFFD"))
 	root := r.md.Parser().Parse(text.NewReader(source))
 
 	headings := prepare(root, source)
@@ -141,14 +143,16 @@ func prepare(root ast.Node, source []byte) []Heading {
 			headings = append(headings, n)
 			hasH1 = hasH1 || n.Level == 1
 		case *ast.Link:
-			switch classifyURL(string(n.Destination)) {
+			// Classify exactly what the HTML renderer will write: the
+			// destination with entities resolved and percent-escaped.
+			switch classifyURL(string(util.URLEscape(n.Destination, true))) {
 			case urlForbidden:
 				unwrap = append(unwrap, n)
 			case urlOutbound:
 				n.SetAttributeString("rel", []byte(relOutbound))
 			}
 		case *ast.AutoLink:
-			url := string(n.URL(source))
+			url := string(util.URLEscape(n.URL(source), false))
 			if n.AutoLinkType == ast.AutoLinkEmail && !strings.HasPrefix(strings.ToLower(url), "mailto:") {
 				url = "mailto:" + url
 			}
@@ -159,7 +163,7 @@ func prepare(root ast.Node, source []byte) []Heading {
 				n.SetAttributeString("rel", []byte(relOutbound))
 			}
 		case *ast.Image:
-			if k := classifyURL(string(n.Destination)); k != urlRelative && k != urlOutbound {
+			if k := classifyURL(string(util.URLEscape(n.Destination, true))); k != urlRelative && k != urlOutbound {
 				unwrap = append(unwrap, n)
 			}
 		}
