@@ -1,0 +1,225 @@
+package clinic
+
+import (
+	"context"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"github.com/clinicpress/clinicpress/internal/account"
+	"github.com/clinicpress/clinicpress/internal/audit"
+	"github.com/clinicpress/clinicpress/internal/authz"
+	"github.com/clinicpress/clinicpress/internal/errs"
+)
+
+// MemberView is a member as shown to the clinic's admins.
+type MemberView struct {
+	Member
+	DoctorProfile *DoctorProfile `json:"doctor,omitempty"`
+}
+
+func view(m Member) MemberView { return MemberView{Member: m, DoctorProfile: m.Doctor()} }
+
+// AddMember gives a user a role in the clinic, creating the user when the
+// email is new (Name and Password are then required). Clinic admins only.
+func (s *Service) AddMember(ctx context.Context, actor authz.Actor, slug string, in NewMember) (MemberView, error) {
+	c, err := s.Access(ctx, actor, slug, authz.ObjMember, authz.ActManage)
+	if err != nil {
+		return MemberView{}, err
+	}
+	var v errs.Validation
+	in.Email = account.NormalizeEmail(in.Email)
+	if !authz.ValidRole(in.Role) {
+		v.Add("role", "must be writer, doctor or clinic_admin")
+	}
+	if in.Doctor != nil && in.Role != authz.RoleDoctor {
+		v.Add("doctor", "only a doctor member has a doctor profile")
+	}
+	validateDoctor(&v, in.Doctor)
+	if err := v.Err(); err != nil {
+		return MemberView{}, err
+	}
+	existing, err := s.accounts.ByEmail(ctx, in.Email)
+	var fresh *account.User
+	switch {
+	case err == nil:
+	case errs.HasCode(err, "not_found"):
+		u, err := s.accounts.Prepare(account.NewUser{Email: in.Email, Name: in.Name, Password: in.Password})
+		if err != nil {
+			return MemberView{}, err
+		}
+		fresh = &u
+	default:
+		return MemberView{}, err
+	}
+	now := s.clock()
+	m := Member{ClinicID: c.ID, Role: in.Role, CreatedAt: now, UpdatedAt: now}
+	if in.Doctor != nil {
+		m.RegistrationNumber = strings.TrimSpace(in.Doctor.RegistrationNumber)
+		m.Specialty = strings.TrimSpace(in.Doctor.Specialty)
+		m.CredentialsExpireOn = in.Doctor.CredentialsExpireOn
+	}
+	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
+		if fresh != nil {
+			if err := account.InsertTx(tx, fresh, actor.RequestID); err != nil {
+				return err
+			}
+			existing = *fresh
+		}
+		m.UserID, m.Email, m.Name = existing.ID, existing.Email, existing.Name
+		if _, err := MembershipTx(tx, c.ID, m.UserID); err == nil {
+			return errs.Conflict("already_member", "%s is already a member of this clinic", m.Email)
+		}
+		if err := tx.Omit("email", "name").Create(&m).Error; err != nil {
+			return err
+		}
+		if err := authz.GrantTx(tx, m.UserID, c.ID, m.Role); err != nil {
+			return err
+		}
+		return audit.Record(tx, audit.Change{ClinicID: c.ID, ActorID: actor.UserID, Action: "member.added",
+			TargetType: "user", TargetID: m.UserID, After: view(m), RequestID: actor.RequestID, At: now})
+	})
+	if err != nil {
+		return MemberView{}, err
+	}
+	s.changed(c.ID)
+	return view(m), s.authz.Reload(ctx)
+}
+
+// ListMembers lists the clinic's members; clinic admins only.
+func (s *Service) ListMembers(ctx context.Context, actor authz.Actor, slug string) ([]MemberView, error) {
+	c, err := s.Access(ctx, actor, slug, authz.ObjMember, authz.ActManage)
+	if err != nil {
+		return nil, err
+	}
+	return s.Members(ctx, c.ID, "")
+}
+
+// Members lists a clinic's members without an access check, optionally of
+// one role (public doctor pages, jobs).
+func (s *Service) Members(ctx context.Context, clinicID int64, role string) ([]MemberView, error) {
+	var ms []Member
+	q := s.db.WithContext(ctx).Table("memberships AS m").Select("m.*, u.email, u.name").
+		Joins("JOIN users u ON u.id = m.user_id").Where("m.clinic_id = ?", clinicID)
+	if role != "" {
+		q = q.Where("m.role = ?", role)
+	}
+	if err := q.Order("u.name, m.user_id").Find(&ms).Error; err != nil {
+		return nil, err
+	}
+	out := make([]MemberView, len(ms))
+	for i, m := range ms {
+		out[i] = view(m)
+	}
+	return out, nil
+}
+
+// MemberPatch changes a membership; nil fields stay.
+type MemberPatch struct {
+	Role   *string
+	Doctor *DoctorProfile
+}
+
+// UpdateMember changes a member's role or doctor profile; clinic admins
+// only. Demoting the last clinic admin answers 409 last_admin.
+func (s *Service) UpdateMember(ctx context.Context, actor authz.Actor, slug string, userID int64, p MemberPatch) (MemberView, error) {
+	c, err := s.Access(ctx, actor, slug, authz.ObjMember, authz.ActManage)
+	if err != nil {
+		return MemberView{}, err
+	}
+	var v errs.Validation
+	if p.Role != nil && !authz.ValidRole(*p.Role) {
+		v.Add("role", "must be writer, doctor or clinic_admin")
+	}
+	validateDoctor(&v, p.Doctor)
+	if err := v.Err(); err != nil {
+		return MemberView{}, err
+	}
+	now := s.clock()
+	var m Member
+	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
+		var err error
+		if m, err = MembershipTx(tx, c.ID, userID); err != nil {
+			return err
+		}
+		before := view(m)
+		if p.Role != nil && *p.Role != m.Role {
+			if m.Role == authz.RoleClinicAdmin {
+				if err := lastAdminTx(tx, c.ID); err != nil {
+					return err
+				}
+			}
+			m.Role = *p.Role
+		}
+		if p.Doctor != nil {
+			if m.Role != authz.RoleDoctor {
+				v.Add("doctor", "only a doctor member has a doctor profile")
+				return v.Err()
+			}
+			m.RegistrationNumber = strings.TrimSpace(p.Doctor.RegistrationNumber)
+			m.Specialty = strings.TrimSpace(p.Doctor.Specialty)
+			m.CredentialsExpireOn = p.Doctor.CredentialsExpireOn
+		}
+		m.UpdatedAt = now
+		if err := tx.Model(&Member{}).Where("clinic_id = ? AND user_id = ?", c.ID, userID).Updates(map[string]any{
+			"role": m.Role, "registration_number": m.RegistrationNumber, "specialty": m.Specialty,
+			"credentials_expire_on": m.CredentialsExpireOn, "updated_at": now}).Error; err != nil {
+			return err
+		}
+		if err := authz.GrantTx(tx, userID, c.ID, m.Role); err != nil {
+			return err
+		}
+		return audit.Record(tx, audit.Change{ClinicID: c.ID, ActorID: actor.UserID, Action: "member.updated",
+			TargetType: "user", TargetID: userID, Before: before, After: view(m), RequestID: actor.RequestID, At: now})
+	})
+	if err != nil {
+		return MemberView{}, err
+	}
+	s.changed(c.ID)
+	return view(m), s.authz.Reload(ctx)
+}
+
+func lastAdminTx(tx *gorm.DB, clinicID int64) error {
+	var n int64
+	if err := tx.Model(&Member{}).Where("clinic_id = ? AND role = ?", clinicID, authz.RoleClinicAdmin).Count(&n).Error; err != nil {
+		return err
+	}
+	if n <= 1 {
+		return ErrLastAdmin
+	}
+	return nil
+}
+
+// RemoveMember ends a membership; clinic admins only.
+func (s *Service) RemoveMember(ctx context.Context, actor authz.Actor, slug string, userID int64) error {
+	c, err := s.Access(ctx, actor, slug, authz.ObjMember, authz.ActManage)
+	if err != nil {
+		return err
+	}
+	now := s.clock()
+	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
+		m, err := MembershipTx(tx, c.ID, userID)
+		if err != nil {
+			return err
+		}
+		if m.Role == authz.RoleClinicAdmin {
+			if err := lastAdminTx(tx, c.ID); err != nil {
+				return err
+			}
+		}
+		if err := tx.Exec(`DELETE FROM memberships WHERE clinic_id = ? AND user_id = ?`, c.ID, userID).Error; err != nil {
+			return err
+		}
+		if err := authz.RevokeTx(tx, userID, c.ID); err != nil {
+			return err
+		}
+		return audit.Record(tx, audit.Change{ClinicID: c.ID, ActorID: actor.UserID, Action: "member.removed",
+			TargetType: "user", TargetID: userID, Before: view(m), RequestID: actor.RequestID, At: now})
+	})
+	if err != nil {
+		return err
+	}
+	s.changed(c.ID)
+	return s.authz.Reload(ctx)
+}
+

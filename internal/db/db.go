@@ -1,0 +1,197 @@
+// Package db opens the database (embedded SQLite or PostgreSQL), sets the
+// connection up for safe concurrent use and applies the embedded migrations.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"github.com/pressly/goose/v3"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"github.com/clinicpress/clinicpress/migrations"
+)
+
+// Dialect names the SQL dialect behind a DB.
+type Dialect string
+
+// The supported dialects.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is an open database with its dialect.
+type DB struct {
+	*gorm.DB
+	Dialect Dialect
+	SQL     *sql.DB
+}
+
+// DefaultDSN is where the embedded database lives unless told otherwise.
+const DefaultDSN = "sqlite:./data/clinicpress.db"
+
+// Open opens dsn: "sqlite:PATH" (the directory is created) or
+// "postgres://...". SQLite runs in WAL mode with a busy timeout, foreign
+// keys on and immediate transactions, so concurrent writers queue instead
+// of failing with "database is locked".
+func Open(dsn string) (*DB, error) {
+	cfg := &gorm.Config{
+		SkipDefaultTransaction: true,
+		Logger:                 logger.Discard,
+		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Second) },
+	}
+	switch {
+	case strings.HasPrefix(dsn, "sqlite:"):
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		path = strings.TrimPrefix(path, "//")
+		if path == "" {
+			return nil, errors.New("db: empty sqlite path")
+		}
+		if dir := filepath.Dir(path); dir != "." {
+			if err := os.MkdirAll(dir, 0o750); err != nil {
+				return nil, fmt.Errorf("db: create %s: %w", dir, err)
+			}
+		}
+		q := url.Values{}
+		q.Add("_pragma", "busy_timeout(10000)")
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "foreign_keys(1)")
+		q.Add("_pragma", "synchronous(NORMAL)")
+		q.Set("_txlock", "immediate")
+		g, err := gorm.Open(sqlite.Open("file:"+path+"?"+q.Encode()), cfg)
+		if err != nil {
+			return nil, fmt.Errorf("db: open sqlite: %w", err)
+		}
+		sqlDB, err := g.DB()
+		if err != nil {
+			return nil, err
+		}
+		sqlDB.SetMaxOpenConns(8)
+		sqlDB.SetMaxIdleConns(8)
+		sqlDB.SetConnMaxLifetime(0)
+		return &DB{DB: g, Dialect: SQLite, SQL: sqlDB}, nil
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		g, err := gorm.Open(postgres.Open(dsn), cfg)
+		if err != nil {
+			return nil, fmt.Errorf("db: open postgres: %w", err)
+		}
+		sqlDB, err := g.DB()
+		if err != nil {
+			return nil, err
+		}
+		sqlDB.SetMaxOpenConns(20)
+		sqlDB.SetMaxIdleConns(10)
+		sqlDB.SetConnMaxLifetime(30 * time.Minute)
+		return &DB{DB: g, Dialect: Postgres, SQL: sqlDB}, nil
+	}
+	return nil, fmt.Errorf("db: unsupported DSN %q: use sqlite:PATH or postgres://", redact(dsn))
+}
+
+func redact(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil && u.User != nil {
+		u.User = url.User(u.User.Username())
+		return u.String()
+	}
+	return dsn
+}
+
+// Close closes the connection pool.
+func (d *DB) Close() error { return d.SQL.Close() }
+
+// Tx runs fn in one transaction (an immediate one on SQLite): either all of
+// its writes land or none do.
+func (d *DB) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return d.WithContext(ctx).Transaction(fn)
+}
+
+func (d *DB) provider() (*goose.Provider, error) {
+	dialect := goose.DialectSQLite3
+	if d.Dialect == Postgres {
+		dialect = goose.DialectPostgres
+	}
+	sub, err := fs.Sub(migrations.FS, string(d.Dialect))
+	if err != nil {
+		return nil, err
+	}
+	return goose.NewProvider(dialect, d.SQL, sub)
+}
+
+// MigrateUp applies every pending migration.
+func (d *DB) MigrateUp(ctx context.Context) error {
+	p, err := d.provider()
+	if err != nil {
+		return err
+	}
+	res, err := p.Up(ctx)
+	for _, r := range res {
+		slog.Info("migration applied", "version", r.Source.Version, "path", r.Source.Path, "duration", r.Duration)
+	}
+	return err
+}
+
+// MigrateDown rolls back the latest migration.
+func (d *DB) MigrateDown(ctx context.Context) error {
+	p, err := d.provider()
+	if err != nil {
+		return err
+	}
+	_, err = p.Down(ctx)
+	return err
+}
+
+// MigrationStatus describes one migration.
+type MigrationStatus struct {
+	Version int64
+	Path    string
+	Applied bool
+	At      time.Time
+}
+
+// MigrateStatus lists every known migration and whether it is applied.
+func (d *DB) MigrateStatus(ctx context.Context) ([]MigrationStatus, error) {
+	p, err := d.provider()
+	if err != nil {
+		return nil, err
+	}
+	st, err := p.Status(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]MigrationStatus, 0, len(st))
+	for _, s := range st {
+		out = append(out, MigrationStatus{Version: s.Source.Version, Path: s.Source.Path, Applied: s.State == goose.StateApplied, At: s.AppliedAt})
+	}
+	return out, nil
+}
+
+// Ready reports whether the database answers and no migration is pending.
+func (d *DB) Ready(ctx context.Context) error {
+	if err := d.SQL.PingContext(ctx); err != nil {
+		return fmt.Errorf("database unreachable: %w", err)
+	}
+	p, err := d.provider()
+	if err != nil {
+		return err
+	}
+	pending, err := p.HasPending(ctx)
+	if err != nil {
+		return err
+	}
+	if pending {
+		return errors.New("migrations pending")
+	}
+	return nil
+}
