@@ -101,13 +101,16 @@ func (r *Renderer) Markdown(src string) (Document, error) {
 	// FAQ extraction moves answer nodes out of the tree, so it runs after
 	// the body has been rendered.
 	for _, s := range findFAQ(root, source) {
+		if s.question == "" {
+			continue
+		}
 		answer, err := r.renderNodes(s.answer, source)
 		if err != nil {
 			return Document{}, err
 		}
 		text := plainText(source, s.answer)
 		if text == "" {
-			continue
+			continue // a question without an answer is no FAQ entry
 		}
 		doc.FAQ = append(doc.FAQ, QA{Question: s.question, AnswerHTML: answer, AnswerText: text})
 	}
