@@ -243,7 +243,8 @@ func (m *matcher) scan(toks []token, keep func(*pattern) bool, out []hit) []hit 
 
 // Negation and hedging.
 
-var negators = setOf("not no never none nothing nobody neither nor without cannot cant dont wont isnt arent doesnt didnt shouldnt wouldnt couldnt hardly rarely seldom unlikely beware wary avoid avoids avoiding sceptical skeptical claim claims claiming claimed myth myths misconception misconceptions misleading unrealistic untrue false exaggerated impossible nowhere whether")
+var negators = setOf("not no never none nothing nobody neither nor without cannot cant dont wont isnt arent doesnt didnt shouldnt wouldnt couldnt hardly rarely seldom unlikely beware wary avoid avoids avoiding sceptical skeptical claims claiming claimed advertise advertises myth myths misconception misconceptions misleading unrealistic untrue false exaggerated impossible nowhere whether")
+var listNegators = setOf("no zero without")
 var negExceptions = setOf("only just doubt matter wonder question longer")
 var clauseConj = setOf("but however although though whereas yet unlike")
 var fwdNegators = setOf("isnt isn't arent aren't wasnt wasn't werent weren't cannot can't myth myths unrealistic untrue impossible misleading")
@@ -287,9 +288,23 @@ func isSentenceBoundary(t *token) bool {
 // negator up to 8 words before it in the same clause, or a copular negation
 // ("are not", "isn't", "is a myth") up to 4 words after it.
 func negated(toks []token, i, j int) bool {
+	return negatedDepth(toks, i, j, 0)
+}
+
+func negatedDepth(toks []token, i, j, depth int) bool {
 	for k, n := i-1, 0; k >= 0 && n < 8; k-- {
 		t := &toks[k]
 		if isClauseBoundary(t) {
+			// In a list ("claims of painless, risk-free procedures") a
+			// negation reaches items after a comma, unless the previous item
+			// carries its own "no"/"without"/"zero" ("no pain, no downtime").
+			if t.text == "," && k == i-1 && k > 0 && depth < 4 && toks[k-1].kind == kWord {
+				if p := k - 2; p < 0 || !listNegators[toks[p].text] {
+					if negatedDepth(toks, k-1, k, depth+1) {
+						return true
+					}
+				}
+			}
 			break
 		}
 		if t.kind != kWord {
