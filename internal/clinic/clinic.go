@@ -6,6 +6,7 @@ package clinic
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -391,7 +392,11 @@ func (s *Service) Update(ctx context.Context, actor authz.Actor, slug string, p 
 		if p.Version != nil {
 			q = q.Where("version = ?", *p.Version)
 		}
-		res := q.Updates(map[string]any{"name": c.Name, "theme": c.Theme, "branding": c.Branding,
+		branding, err := json.Marshal(c.Branding)
+		if err != nil {
+			return err
+		}
+		res := q.Updates(map[string]any{"name": c.Name, "theme": c.Theme, "branding": string(branding),
 			"review_interval_days": c.ReviewIntervalDays, "version": gorm.Expr("version + 1"), "updated_at": now})
 		if res.Error != nil {
 			return res.Error
@@ -464,3 +469,7 @@ func validateDoctor(v *errs.Validation, d *DoctorProfile) {
 
 // ErrLastAdmin refuses removing or demoting a clinic's last admin.
 var ErrLastAdmin = errs.New(http.StatusConflict, "last_admin", "a clinic needs at least one clinic_admin")
+
+// DB exposes the database handle for read-only listings built elsewhere
+// (the audit trail).
+func (s *Service) DB() *gorm.DB { return s.db.DB }

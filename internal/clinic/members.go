@@ -223,3 +223,31 @@ func (s *Service) RemoveMember(ctx context.Context, actor authz.Actor, slug stri
 	return s.authz.Reload(ctx)
 }
 
+
+// Membership is one clinic a user belongs to, with the role held there.
+type Membership struct {
+	ClinicID   int64          `json:"-"`
+	ClinicSlug string         `json:"clinic"`
+	ClinicName string         `json:"clinic_name"`
+	Role       string         `json:"role"`
+	Doctor     *DoctorProfile `json:"doctor,omitempty"`
+}
+
+// MembershipsOf lists the clinics userID belongs to.
+func (s *Service) MembershipsOf(ctx context.Context, userID int64) ([]Membership, error) {
+	var rows []struct {
+		Member
+		Slug       string
+		ClinicName string
+	}
+	err := s.db.WithContext(ctx).Table("memberships AS m").Select("m.*, c.slug, c.name AS clinic_name").
+		Joins("JOIN clinics c ON c.id = m.clinic_id").Where("m.user_id = ?", userID).Order("c.name").Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Membership, len(rows))
+	for i, r := range rows {
+		out[i] = Membership{ClinicID: r.ClinicID, ClinicSlug: r.Slug, ClinicName: r.ClinicName, Role: r.Role, Doctor: r.Member.Doctor()}
+	}
+	return out, nil
+}

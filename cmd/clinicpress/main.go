@@ -1,0 +1,278 @@
+// Command clinicpress is the one ClinicPress binary: serve, migrate, user,
+// demo and audit. It only wires; all logic lives under internal/.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/clinicpress/clinicpress/internal/account"
+	"github.com/clinicpress/clinicpress/internal/app"
+	"github.com/clinicpress/clinicpress/internal/audit"
+	"github.com/clinicpress/clinicpress/internal/db"
+	"github.com/clinicpress/clinicpress/internal/demo"
+	"github.com/clinicpress/clinicpress/internal/jobs"
+)
+
+const usage = `usage: clinicpress <command> [flags]
+
+commands:
+  serve                         run the web server (API, admin, public sites)
+  migrate up|down|status        manage the database schema
+  user create --email E --name N --password-stdin [--platform-admin]
+  demo                          seed the demo clinics (idempotent) and print their logins
+  audit verify                  recompute every clinic's audit hash chain
+
+Every flag has an environment twin: --db is CLINICPRESS_DB, --addr is
+CLINICPRESS_ADDR, and so on. Run "clinicpress <command> -h" for its flags.
+`
+
+func main() {
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
+	if err := run(context.Background(), os.Args[1:], os.Stdin, os.Stdout); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(2)
+		}
+		fmt.Fprintln(os.Stderr, "clinicpress:", err)
+		os.Exit(1)
+	}
+}
+
+// env returns the CLINICPRESS_* twin of a flag, or def.
+func env(name, def string) string {
+	if v, ok := os.LookupEnv("CLINICPRESS_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))); ok {
+		return v
+	}
+	return def
+}
+
+func envBool(name string) bool {
+	v := strings.ToLower(env(name, ""))
+	return v == "1" || v == "true" || v == "yes"
+}
+
+func newFlags(name string) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	dsn := fs.String("db", env("db", db.DefaultDSN), "database: sqlite:PATH or postgres://... (CLINICPRESS_DB)")
+	return fs, dsn
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], stdout)
+	case "migrate":
+		return migrate(ctx, args[1:], stdout)
+	case "user":
+		return userCmd(ctx, args[1:], stdin, stdout)
+	case "demo":
+		fs, dsn := newFlags("demo")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		a, err := open(ctx, *dsn)
+		if err != nil {
+			return err
+		}
+		defer a.DB.Close()
+		return seedDemo(ctx, a, "http://127.0.0.1:8080", stdout)
+	case "audit":
+		return auditCmd(ctx, args[1:], stdout)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q\n\n%s", args[0], usage)
+}
+
+func open(ctx context.Context, dsn string) (*app.App, error) {
+	d, err := db.Open(dsn)
+	if err != nil {
+		return nil, err
+	}
+	a, err := app.Build(ctx, app.Config{DB: d, ThemesDir: env("themes-dir", "")})
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func seedDemo(ctx context.Context, a *app.App, base string, out io.Writer) error {
+	logins, err := demo.Seed(ctx, a)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	fmt.Fprintf(out, "\nDemo data is ready. Every demo password is %q.\n", demo.Password)
+	for _, l := range logins {
+		fmt.Fprintf(out, "  %-16s %-14s %s\n", l.Clinic, l.Role, l.Email)
+	}
+	fmt.Fprintf(out, "\nAPI:   %s/api/v1  (POST /api/v1/auth/login)\n", base)
+	for _, c := range demo.Clinics() {
+		fmt.Fprintf(out, "Site:  %s/sites/%s/\n", base, c)
+	}
+	fmt.Fprintf(out, "Admin: %s/admin/\n\n", base)
+	return nil
+}
+
+func serve(ctx context.Context, args []string, stdout io.Writer) error {
+	fs, dsn := newFlags("serve")
+	addr := fs.String("addr", env("addr", "127.0.0.1:8080"), "listen address (CLINICPRESS_ADDR)")
+	withDemo := fs.Bool("demo", envBool("demo"), "seed the demo clinics and print their logins (CLINICPRESS_DEMO)")
+	themes := fs.String("themes-dir", env("themes-dir", ""), "directory of themes overriding the built-in ones (CLINICPRESS_THEMES_DIR)")
+	proxies := fs.String("trusted-proxies", env("trusted-proxies", ""), "comma-separated proxy IPs/CIDRs whose X-Forwarded-For is trusted (CLINICPRESS_TRUSTED_PROXIES)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	d, err := db.Open(*dsn)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	cfg := app.Config{DB: d, ThemesDir: *themes}
+	if *proxies != "" {
+		cfg.TrustedProxies = strings.Split(*proxies, ",")
+	}
+	a, err := app.Build(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	if *withDemo {
+		if err := seedDemo(ctx, a, "http://"+ln.Addr().String(), stdout); err != nil {
+			return err
+		}
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	jobsDone := jobs.Start(ctx, a.Jobs...)
+	go a.Authz.Watch(ctx, 10*time.Second)
+
+	errc := make(chan error, 1)
+	go func() { errc <- a.HTTP.Listener(ln) }()
+	slog.Info("listening", "addr", ln.Addr().String(), "db", d.Dialect)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	slog.Info("shutting down: finishing in-flight requests")
+	if err := a.HTTP.ShutdownWithTimeout(25 * time.Second); err != nil {
+		slog.Error("shutdown", "err", err)
+	}
+	<-jobsDone
+	slog.Info("stopped")
+	return nil
+}
+
+func migrate(ctx context.Context, args []string, stdout io.Writer) error {
+	fs, dsn := newFlags("migrate")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("usage: clinicpress migrate up|down|status [--db DSN]")
+	}
+	d, err := db.Open(*dsn)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	switch fs.Arg(0) {
+	case "up":
+		return d.MigrateUp(ctx)
+	case "down":
+		return d.MigrateDown(ctx)
+	case "status":
+		st, err := d.MigrateStatus(ctx)
+		if err != nil {
+			return err
+		}
+		for _, s := range st {
+			state := "pending"
+			if s.Applied {
+				state = "applied " + s.At.UTC().Format(time.RFC3339)
+			}
+			fmt.Fprintf(stdout, "%05d  %-40s %s\n", s.Version, s.Path, state)
+		}
+		return nil
+	}
+	return fmt.Errorf("unknown migrate command %q (up, down, status)", fs.Arg(0))
+}
+
+func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "create" {
+		return errors.New("usage: clinicpress user create --email E --name N --password-stdin [--platform-admin]")
+	}
+	fs, dsn := newFlags("user create")
+	email := fs.String("email", "", "email address")
+	name := fs.String("name", "", "full name")
+	pwStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
+	admin := fs.Bool("platform-admin", false, "make the user a platform admin (may create clinics)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if !*pwStdin {
+		return errors.New("--password-stdin is required (passwords are never taken from the command line)")
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	a, err := open(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer a.DB.Close()
+	u, err := a.Accounts.Create(ctx, account.NewUser{Email: *email, Name: *name, Password: strings.TrimRight(line, "\r\n"), PlatformAdmin: *admin})
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(stdout, "created user %d <%s>%s\n", u.ID, u.Email, map[bool]string{true: " (platform admin)"}[u.PlatformAdmin])
+	return nil
+}
+
+func auditCmd(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "verify" {
+		return errors.New("usage: clinicpress audit verify [--db DSN]")
+	}
+	fs, dsn := newFlags("audit verify")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	d, err := db.Open(*dsn)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	broken, n, err := audit.Verify(ctx, d.DB)
+	if err != nil {
+		return err
+	}
+	for _, b := range broken {
+		fmt.Fprintf(stdout, "clinic %d: BROKEN at entry %d: %s\n", b.ClinicID, b.EntryID, b.Reason)
+	}
+	if len(broken) > 0 {
+		return fmt.Errorf("%d audit chain(s) broken", len(broken))
+	}
+	fmt.Fprintf(stdout, "audit chains intact: %d entries verified\n", n)
+	return nil
+}

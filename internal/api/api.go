@@ -1,0 +1,209 @@
+// Package api is the JSON HTTP API under /api/v1. Handlers read and check
+// the request shape, call one service method and write JSON; every rule
+// lives in the services. Errors become application/problem+json through
+// ProblemHandler.
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/clinicpress/clinicpress/internal/account"
+	"github.com/clinicpress/clinicpress/internal/article"
+	"github.com/clinicpress/clinicpress/internal/authz"
+	"github.com/clinicpress/clinicpress/internal/clinic"
+	"github.com/clinicpress/clinicpress/internal/errs"
+)
+
+// SessionCookie carries the session token for browsers.
+const SessionCookie = "cp_session"
+
+// API holds the services the handlers call.
+type API struct {
+	Accounts *account.Service
+	Clinics  *clinic.Service
+	Articles *article.Service
+}
+
+// Register mounts every /api/v1 route on r.
+func (a *API) Register(r fiber.Router) {
+	v1 := r.Group("/api/v1")
+	v1.Get("/openapi.json", openAPI)
+	v1.Post("/auth/login", a.login)
+	auth := v1.Group("", a.authenticate)
+	auth.Post("/auth/logout", a.logout)
+	auth.Get("/me", a.me)
+	auth.Post("/me/password", a.changePassword)
+
+	auth.Post("/clinics", a.createClinic)
+	auth.Get("/clinics", a.listClinics)
+	auth.Get("/clinics/:clinic", a.getClinic)
+	auth.Patch("/clinics/:clinic", a.patchClinic)
+	auth.Get("/clinics/:clinic/audit", a.clinicAudit)
+
+	auth.Post("/clinics/:clinic/members", a.addMember)
+	auth.Get("/clinics/:clinic/members", a.listMembers)
+	auth.Patch("/clinics/:clinic/members/:user", a.patchMember)
+	auth.Delete("/clinics/:clinic/members/:user", a.removeMember)
+
+	auth.Post("/clinics/:clinic/articles", a.createArticle)
+	auth.Get("/clinics/:clinic/articles", a.listArticles)
+	auth.Get("/clinics/:clinic/articles/:id", a.getArticle)
+	auth.Put("/clinics/:clinic/articles/:id", a.updateArticle)
+	auth.Get("/clinics/:clinic/articles/:id/revisions", a.listRevisions)
+	auth.Get("/clinics/:clinic/articles/:id/revisions/:n", a.getRevision)
+	auth.Get("/clinics/:clinic/articles/:id/reviews", a.listReviews)
+	auth.Post("/clinics/:clinic/articles/:id/reviews", a.review)
+	auth.Post("/clinics/:clinic/articles/:id/submit", a.submit)
+	auth.Post("/clinics/:clinic/articles/:id/publish", a.publish)
+	auth.Post("/clinics/:clinic/articles/:id/unpublish", a.unpublish)
+	auth.Post("/clinics/:clinic/articles/:id/archive", a.archive)
+	auth.Post("/clinics/:clinic/articles/:id/restore", a.restore)
+	auth.Get("/clinics/:clinic/articles/:id/audit", a.articleAudit)
+
+	v1.Use(func(c *fiber.Ctx) error { return errs.NotFound("API route") })
+}
+
+// Problem is the application/problem+json body.
+type Problem struct {
+	Type   string            `json:"type"`
+	Title  string            `json:"title"`
+	Status int               `json:"status"`
+	Detail string            `json:"detail"`
+	Code   string            `json:"code"`
+	Errors []errs.FieldError `json:"errors,omitempty"`
+	Extra  map[string]any    `json:"-"`
+}
+
+// ProblemFor turns any error into a Problem. Unexpected errors are logged
+// and shown only as "internal error".
+func ProblemFor(c *fiber.Ctx, err error) Problem {
+	if e, ok := errs.As(err); ok {
+		return Problem{Type: "https://clinicpress.dev/problems/" + e.Code, Title: http.StatusText(e.Status),
+			Status: e.Status, Detail: e.Message, Code: e.Code, Errors: e.Fields, Extra: e.Extra}
+	}
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		code := map[int]string{
+			http.StatusRequestEntityTooLarge: "body_too_large", http.StatusNotFound: "not_found",
+			http.StatusMethodNotAllowed: "method_not_allowed", http.StatusBadRequest: "bad_request",
+			http.StatusRequestTimeout: "timeout", http.StatusUnsupportedMediaType: "unsupported_media_type",
+		}[fe.Code]
+		if code == "" {
+			code = "http_" + strconv.Itoa(fe.Code)
+		}
+		if fe.Code >= 500 {
+			slog.Error("request failed", "err", err, "path", c.Path(), "request_id", c.Locals("requestid"))
+			return Problem{Type: "about:blank", Title: "Internal Server Error", Status: 500, Detail: "internal error", Code: "internal"}
+		}
+		return Problem{Type: "https://clinicpress.dev/problems/" + code, Title: http.StatusText(fe.Code), Status: fe.Code, Detail: fe.Message, Code: code}
+	}
+	slog.Error("request failed", "err", err, "method", c.Method(), "path", c.Path(), "request_id", c.Locals("requestid"))
+	return Problem{Type: "about:blank", Title: "Internal Server Error", Status: 500,
+		Detail: "internal error; quote request id " + fmt.Sprint(c.Locals("requestid")), Code: "internal"}
+}
+
+// WriteProblem writes p as application/problem+json.
+func WriteProblem(c *fiber.Ctx, p Problem) error {
+	body := map[string]any{"type": p.Type, "title": p.Title, "status": p.Status, "detail": p.Detail, "code": p.Code}
+	if len(p.Errors) > 0 {
+		body["errors"] = p.Errors
+	}
+	for k, v := range p.Extra {
+		body[k] = v
+	}
+	if ra, ok := p.Extra["retry_after"]; ok {
+		c.Set(fiber.HeaderRetryAfter, fmt.Sprint(ra))
+	}
+	b, err := json.Marshal(body)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/problem+json")
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(p.Status).Send(b)
+}
+
+// decode reads a JSON body strictly into dst: the content type must be
+// JSON, unknown fields are refused (so status, author, approval or live
+// fields can never be smuggled in), and there must be exactly one value.
+func decode(c *fiber.Ctx, dst any) error {
+	body := c.Body()
+	if len(bytes.TrimSpace(body)) == 0 {
+		return errs.BadRequest("malformed_json", "the request body must be a JSON object")
+	}
+	if ct := strings.ToLower(c.Get(fiber.HeaderContentType)); !strings.HasPrefix(ct, "application/json") {
+		return errs.New(http.StatusUnsupportedMediaType, "unsupported_media_type", "send the body as application/json")
+	}
+	d := json.NewDecoder(bytes.NewReader(body))
+	d.DisallowUnknownFields()
+	if err := d.Decode(dst); err != nil {
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &syn), errors.Is(err, io.ErrUnexpectedEOF):
+			return errs.BadRequest("malformed_json", "the request body is not valid JSON")
+		case errors.As(err, &typ):
+			return errs.BadRequest("invalid_type", "field %q has the wrong type (want %s)", typ.Field, typ.Type)
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			f := strings.TrimPrefix(err.Error(), "json: unknown field ")
+			e := errs.BadRequest("unknown_field", "field %s is not accepted here", f)
+			e.Extra = map[string]any{"field": strings.Trim(f, `"`)}
+			return e
+		default:
+			return errs.BadRequest("malformed_json", "the request body is not valid JSON")
+		}
+	}
+	if d.More() {
+		return errs.BadRequest("malformed_json", "the request body must hold exactly one JSON object")
+	}
+	return nil
+}
+
+// decodeOptional is decode for bodies that may be empty.
+func decodeOptional(c *fiber.Ctx, dst any) error {
+	if len(bytes.TrimSpace(c.Body())) == 0 {
+		return nil
+	}
+	return decode(c, dst)
+}
+
+func (a *API) authenticate(c *fiber.Ctx) error {
+	tok := ""
+	if h := c.Get(fiber.HeaderAuthorization); strings.HasPrefix(h, "Bearer ") {
+		tok = strings.TrimSpace(strings.TrimPrefix(h, "Bearer "))
+	} else {
+		tok = c.Cookies(SessionCookie)
+	}
+	u, sess, err := a.Accounts.Authenticate(c.UserContext(), tok)
+	if err != nil {
+		return err
+	}
+	c.Locals("user", u)
+	c.Locals("session", sess)
+	c.Locals("token", tok)
+	return c.Next()
+}
+
+func actor(c *fiber.Ctx) authz.Actor {
+	u, _ := c.Locals("user").(account.User)
+	rid, _ := c.Locals("requestid").(string)
+	return u.Actor(rid)
+}
+
+func idParam(c *fiber.Ctx, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Params(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errs.NotFound(name)
+	}
+	return id, nil
+}

@@ -1,0 +1,167 @@
+package api
+
+import (
+	"encoding/json"
+	"regexp"
+	"strings"
+	"sync"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// operation documents one route for the OpenAPI document.
+type operation struct {
+	Method, Path, Summary, Who string
+	Request                    string // schema name of the JSON body, "" for none
+	Response                   string // schema name of the 2xx body, "" for 204
+	Status                     string
+}
+
+// operations is the documented contract; TestOpenAPICoversRoutes fails when
+// a registered route is missing here.
+var operations = []operation{
+	{"GET", "/api/v1/openapi.json", "This document", "anyone", "", "", "200"},
+	{"POST", "/api/v1/auth/login", "Sign in; returns a bearer token and sets a session cookie", "anyone", "Login", "Session", "200"},
+	{"POST", "/api/v1/auth/logout", "End the current session", "signed in", "", "", "204"},
+	{"GET", "/api/v1/me", "The signed-in user and their clinic memberships", "signed in", "", "Me", "200"},
+	{"POST", "/api/v1/me/password", "Change password; every other session ends", "signed in", "PasswordChange", "", "204"},
+	{"POST", "/api/v1/clinics", "Create a clinic", "platform admin", "NewClinic", "Clinic", "201"},
+	{"GET", "/api/v1/clinics", "Clinics visible to the caller", "signed in", "", "ClinicList", "200"},
+	{"GET", "/api/v1/clinics/{clinic}", "Clinic settings", "members", "", "Clinic", "200"},
+	{"PATCH", "/api/v1/clinics/{clinic}", "Change clinic settings (name, hostnames, theme, branding, review interval)", "clinic admin", "ClinicPatch", "Clinic", "200"},
+	{"GET", "/api/v1/clinics/{clinic}/audit", "The clinic's audit log (filters: action, actor, article, cursor, limit)", "members", "", "AuditList", "200"},
+	{"POST", "/api/v1/clinics/{clinic}/members", "Add a member (creates the user when new)", "clinic admin", "NewMember", "Member", "201"},
+	{"GET", "/api/v1/clinics/{clinic}/members", "List members", "clinic admin", "", "MemberList", "200"},
+	{"PATCH", "/api/v1/clinics/{clinic}/members/{user}", "Change a member's role or doctor profile", "clinic admin", "MemberPatch", "Member", "200"},
+	{"DELETE", "/api/v1/clinics/{clinic}/members/{user}", "Remove a member", "clinic admin", "", "", "204"},
+	{"POST", "/api/v1/clinics/{clinic}/articles", "Create an article (first revision, draft)", "writer, doctor, clinic admin", "NewArticle", "Article", "201"},
+	{"GET", "/api/v1/clinics/{clinic}/articles", "List articles (status, limit, cursor)", "members", "", "ArticleList", "200"},
+	{"GET", "/api/v1/clinics/{clinic}/articles/{id}", "Read an article", "members", "", "Article", "200"},
+	{"PUT", "/api/v1/clinics/{clinic}/articles/{id}", "Save new content as a new revision; 409 version_conflict if stale", "writer, doctor, clinic admin", "ArticleUpdate", "Article", "200"},
+	{"GET", "/api/v1/clinics/{clinic}/articles/{id}/revisions", "Revision history", "members", "", "RevisionList", "200"},
+	{"GET", "/api/v1/clinics/{clinic}/articles/{id}/revisions/{n}", "One revision", "members", "", "Revision", "200"},
+	{"GET", "/api/v1/clinics/{clinic}/articles/{id}/reviews", "Doctor reviews", "members", "", "ReviewList", "200"},
+	{"POST", "/api/v1/clinics/{clinic}/articles/{id}/reviews", "Approve or request changes on the exact revision and hash reviewed", "doctor", "Review", "Article", "200"},
+	{"POST", "/api/v1/clinics/{clinic}/articles/{id}/submit", "Send for review", "writer, doctor, clinic admin", "VersionOnly", "Article", "200"},
+	{"POST", "/api/v1/clinics/{clinic}/articles/{id}/publish", "Publish now or schedule (at); 409 not_approved without a current sign-off", "writer, clinic admin", "Publish", "Article", "200"},
+	{"POST", "/api/v1/clinics/{clinic}/articles/{id}/unpublish", "Take the live revision down (or cancel a schedule)", "writer, clinic admin", "VersionOnly", "Article", "200"},
+	{"POST", "/api/v1/clinics/{clinic}/articles/{id}/archive", "Archive", "writer, clinic admin", "VersionOnly", "Article", "200"},
+	{"POST", "/api/v1/clinics/{clinic}/articles/{id}/restore", "Restore an old revision as a new draft revision", "writer, doctor, clinic admin", "Restore", "Article", "200"},
+	{"GET", "/api/v1/clinics/{clinic}/articles/{id}/audit", "The article's audit trail", "members", "", "AuditList", "200"},
+}
+
+func obj(props map[string]any, required ...string) map[string]any {
+	o := map[string]any{"type": "object", "additionalProperties": false, "properties": props}
+	if len(required) > 0 {
+		o["required"] = required
+	}
+	return o
+}
+
+var (
+	str      = map[string]any{"type": "string"}
+	integer  = map[string]any{"type": "integer"}
+	boolean  = map[string]any{"type": "boolean"}
+	dateTime = map[string]any{"type": "string", "format": "date-time"}
+	nullInt  = map[string]any{"type": []string{"integer", "null"}}
+	strList  = map[string]any{"type": "array", "items": str}
+)
+
+func ref(name string) map[string]any { return map[string]any{"$ref": "#/components/schemas/" + name} }
+func list(key, item string) map[string]any {
+	return map[string]any{"type": "object", "properties": map[string]any{key: map[string]any{"type": "array", "items": ref(item)}}}
+}
+
+var schemas = map[string]any{
+	"Problem": map[string]any{"type": "object", "properties": map[string]any{"type": str, "title": str, "status": integer,
+		"detail": str, "code": str, "errors": map[string]any{"type": "array", "items": obj(map[string]any{"field": str, "message": str})}},
+		"required": []string{"type", "title", "status", "detail", "code"}},
+	"Login":          obj(map[string]any{"email": str, "password": str}, "email", "password"),
+	"Session":        map[string]any{"type": "object", "properties": map[string]any{"token": str, "expires_at": dateTime, "user": ref("User")}},
+	"User":           map[string]any{"type": "object", "properties": map[string]any{"id": integer, "email": str, "name": str, "platform_admin": boolean}},
+	"Me":             map[string]any{"type": "object", "properties": map[string]any{"user": ref("User"), "memberships": map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{"clinic": str, "clinic_name": str, "role": str, "doctor": ref("Doctor")}}}}},
+	"PasswordChange": obj(map[string]any{"current_password": str, "new_password": map[string]any{"type": "string", "minLength": 10}}, "current_password", "new_password"),
+	"NewClinic":      obj(map[string]any{"slug": str, "name": str, "hostnames": strList}, "slug", "name"),
+	"Branding":       obj(map[string]any{"tagline": str, "logo_url": str, "primary_color": str, "phone": str, "email": str, "address": str, "footer_notice": str}),
+	"Clinic":         map[string]any{"type": "object", "properties": map[string]any{"id": integer, "slug": str, "name": str, "theme": str, "branding": ref("Branding"), "review_interval_days": integer, "version": integer, "hostnames": strList, "created_at": dateTime, "updated_at": dateTime}},
+	"ClinicList":     list("clinics", "Clinic"),
+	"ClinicPatch":    obj(map[string]any{"name": str, "hostnames": strList, "theme": str, "branding": ref("Branding"), "review_interval_days": integer, "version": integer}),
+	"Doctor":         obj(map[string]any{"registration_number": str, "specialty": str, "credentials_expire_on": map[string]any{"type": "string", "format": "date"}}),
+	"NewMember":      obj(map[string]any{"email": str, "name": str, "password": str, "role": map[string]any{"enum": []string{"writer", "doctor", "clinic_admin"}}, "doctor": ref("Doctor")}, "email", "role"),
+	"MemberPatch":    obj(map[string]any{"role": map[string]any{"enum": []string{"writer", "doctor", "clinic_admin"}}, "doctor": ref("Doctor")}),
+	"Member":         map[string]any{"type": "object", "properties": map[string]any{"user_id": integer, "email": str, "name": str, "role": str, "doctor": ref("Doctor")}},
+	"MemberList":     list("members", "Member"),
+	"NewArticle":     obj(map[string]any{"title": str, "slug": str, "summary": str, "body": str, "tags": strList}, "title"),
+	"ArticleUpdate":  obj(map[string]any{"title": str, "slug": str, "summary": str, "body": str, "tags": strList, "version": integer}, "title", "version"),
+	"Approval":       map[string]any{"type": []string{"object", "null"}, "properties": map[string]any{"doctor": integer, "doctor_name": str, "registration_number": str, "revision": integer, "content_hash": str, "at": dateTime}},
+	"Article": map[string]any{"type": "object", "properties": map[string]any{"id": integer, "clinic": str, "slug": str,
+		"status": map[string]any{"enum": []string{"draft", "in_review", "approved", "changes_requested", "scheduled", "published", "unpublished", "archived"}},
+		"version": integer, "revision": integer, "content_hash": str, "live_revision": nullInt, "title": str, "summary": str, "body": str, "tags": strList,
+		"author": str, "revised_by": str, "approval": ref("Approval"), "live_approval": ref("Approval"), "published_at": dateTime, "scheduled_at": dateTime,
+		"review_due_at": dateTime, "created_at": dateTime, "updated_at": dateTime}},
+	"ArticleList":  map[string]any{"type": "object", "properties": map[string]any{"articles": map[string]any{"type": "array", "items": map[string]any{"type": "object"}}, "next": str}},
+	"Revision":     map[string]any{"type": "object", "properties": map[string]any{"number": integer, "title": str, "summary": str, "body": str, "tags": strList, "content_hash": str, "author_id": integer, "author_name": str, "restored_from": nullInt, "created_at": dateTime}},
+	"RevisionList": list("revisions", "Revision"),
+	"ReviewList":   map[string]any{"type": "object", "properties": map[string]any{"reviews": map[string]any{"type": "array", "items": map[string]any{"type": "object"}}}},
+	"Review":       obj(map[string]any{"decision": map[string]any{"enum": []string{"approve", "request_changes"}}, "revision": integer, "content_hash": str, "note": str}, "decision", "revision", "content_hash"),
+	"Publish":      obj(map[string]any{"at": dateTime, "version": integer}),
+	"VersionOnly":  obj(map[string]any{"version": integer}),
+	"Restore":      obj(map[string]any{"revision": integer, "version": integer}, "revision"),
+	"AuditList":    map[string]any{"type": "object", "properties": map[string]any{"entries": map[string]any{"type": "array", "items": map[string]any{"type": "object"}}}},
+}
+
+var paramRE = regexp.MustCompile(`\{(\w+)\}`)
+
+// OpenAPIDocument builds the OpenAPI 3.1 document from operations.
+func OpenAPIDocument() map[string]any {
+	paths := map[string]any{}
+	problem := map[string]any{"description": "problem", "content": map[string]any{"application/problem+json": map[string]any{"schema": ref("Problem")}}}
+	for _, op := range operations {
+		item, _ := paths[op.Path].(map[string]any)
+		if item == nil {
+			item = map[string]any{}
+			paths[op.Path] = item
+		}
+		o := map[string]any{"summary": op.Summary, "description": "Who: " + op.Who + ".",
+			"responses": map[string]any{"4XX": problem}}
+		resp := map[string]any{"description": "success"}
+		if op.Response != "" {
+			resp["content"] = map[string]any{"application/json": map[string]any{"schema": ref(op.Response)}}
+		}
+		o["responses"].(map[string]any)[op.Status] = resp
+		if op.Request != "" {
+			o["requestBody"] = map[string]any{"required": op.Method != "POST" || !strings.HasSuffix(op.Request, "Only") && op.Request != "Publish",
+				"content": map[string]any{"application/json": map[string]any{"schema": ref(op.Request)}}}
+		}
+		var params []any
+		for _, m := range paramRE.FindAllStringSubmatch(op.Path, -1) {
+			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": str})
+		}
+		if params != nil {
+			o["parameters"] = params
+		}
+		if op.Who != "anyone" {
+			o["security"] = []any{map[string]any{"bearer": []string{}}, map[string]any{"cookie": []string{}}}
+		}
+		item[strings.ToLower(op.Method)] = o
+	}
+	return map[string]any{
+		"openapi": "3.1.0",
+		"info": map[string]any{"title": "ClinicPress API", "version": "1.0.0",
+			"description": "Multi-clinic medical content with doctor sign-off. Errors are application/problem+json with a stable code."},
+		"paths": paths,
+		"components": map[string]any{"schemas": schemas, "securitySchemes": map[string]any{
+			"bearer": map[string]any{"type": "http", "scheme": "bearer"},
+			"cookie": map[string]any{"type": "apiKey", "in": "cookie", "name": SessionCookie}}},
+	}
+}
+
+var openAPIBytes = sync.OnceValue(func() []byte {
+	b, _ := json.MarshalIndent(OpenAPIDocument(), "", "  ")
+	return b
+})
+
+func openAPI(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderContentType, "application/json")
+	return c.Send(openAPIBytes())
+}

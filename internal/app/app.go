@@ -1,0 +1,64 @@
+// Package app wires the services and the HTTP app together from a
+// configuration; the binary and the tests build the product the same way.
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/clinicpress/clinicpress/internal/account"
+	"github.com/clinicpress/clinicpress/internal/api"
+	"github.com/clinicpress/clinicpress/internal/article"
+	"github.com/clinicpress/clinicpress/internal/authz"
+	"github.com/clinicpress/clinicpress/internal/clinic"
+	"github.com/clinicpress/clinicpress/internal/db"
+	"github.com/clinicpress/clinicpress/internal/jobs"
+	"github.com/clinicpress/clinicpress/internal/server"
+)
+
+// Config is what the product is built from.
+type Config struct {
+	DB             *db.DB
+	Now            func() time.Time // nil: the wall clock
+	Argon2         account.Argon2Params
+	TrustedProxies []string
+	ThemesDir      string
+	// NoThrottle turns the login throttle off (load tests only).
+	NoThrottle bool
+}
+
+// App is the built product.
+type App struct {
+	DB       *db.DB
+	Authz    *authz.Authorizer
+	Accounts *account.Service
+	Clinics  *clinic.Service
+	Articles *article.Service
+	HTTP     *fiber.App
+	Jobs     []jobs.Job
+}
+
+// Build applies migrations and builds every service and the HTTP app.
+func Build(ctx context.Context, cfg Config) (*App, error) {
+	if err := cfg.DB.MigrateUp(ctx); err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	z, err := authz.New(cfg.DB.DB)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{DB: cfg.DB, Authz: z}
+	a.Accounts = account.New(cfg.DB, z, account.Options{Argon2: cfg.Argon2, Now: cfg.Now, DisableThrottle: cfg.NoThrottle})
+	a.Clinics = clinic.New(cfg.DB, z, a.Accounts, nil, cfg.Now, nil)
+	a.Articles = article.New(cfg.DB, a.Clinics, cfg.Now, nil)
+	apiPart := &api.API{Accounts: a.Accounts, Clinics: a.Clinics, Articles: a.Articles}
+	a.HTTP = server.New(server.Config{TrustedProxies: cfg.TrustedProxies, Ready: cfg.DB}, apiPart)
+	a.Jobs = []jobs.Job{{Name: "scheduled-publish", Interval: 15 * time.Second, Run: a.Articles.FireScheduled}}
+	return a, nil
+}

@@ -1,0 +1,137 @@
+// Package demo seeds two demo clinics with people and articles in several
+// workflow states, idempotently, through the same services the API uses.
+package demo
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/clinicpress/clinicpress/internal/account"
+	"github.com/clinicpress/clinicpress/internal/app"
+	"github.com/clinicpress/clinicpress/internal/article"
+	"github.com/clinicpress/clinicpress/internal/authz"
+	"github.com/clinicpress/clinicpress/internal/clinic"
+	"github.com/clinicpress/clinicpress/internal/errs"
+)
+
+// Password is every demo account's password.
+const Password = "demo-password-2026"
+
+// Login is one demo account.
+type Login struct{ Clinic, Role, Email string }
+
+type person struct {
+	email, name, role string
+	doctor            *clinic.DoctorProfile
+}
+
+type demoArticle struct {
+	by    int // index into people: the writer
+	state string
+	draft article.Draft
+	edit  string // if set, a later edit appended to the body after publishing
+}
+
+type demoClinic struct {
+	slug, name, host, theme string
+	branding                clinic.Branding
+	people                  []person // 0 admin, 1 writer, 2 and 3 doctors
+	articles                []demoArticle
+}
+
+// Clinics returns the demo clinic slugs.
+func Clinics() []string {
+	out := make([]string, len(clinics))
+	for i, c := range clinics {
+		out[i] = c.slug
+	}
+	return out
+}
+
+const platformEmail = "platform@clinicpress.example"
+
+// Seed creates what is missing of the demo data and returns the logins.
+func Seed(ctx context.Context, a *app.App) ([]Login, error) {
+	logins := []Login{{"(platform)", "platform_admin", platformEmail}}
+	root, err := ensureUser(ctx, a, platformEmail, "Platform Operator", true)
+	if err != nil {
+		return nil, err
+	}
+	op := root.Actor("demo")
+	for _, dc := range clinics {
+		for _, p := range dc.people {
+			logins = append(logins, Login{dc.slug, p.role, p.email})
+		}
+		if _, err := a.Clinics.BySlug(ctx, dc.slug); err == nil {
+			continue // already seeded
+		}
+		if err := seedClinic(ctx, a, op, dc); err != nil {
+			return nil, fmt.Errorf("%s: %w", dc.slug, err)
+		}
+	}
+	return logins, nil
+}
+
+func ensureUser(ctx context.Context, a *app.App, email, name string, platform bool) (account.User, error) {
+	u, err := a.Accounts.ByEmail(ctx, email)
+	if err == nil {
+		return u, nil
+	}
+	if !errs.HasCode(err, "not_found") {
+		return u, err
+	}
+	return a.Accounts.Create(ctx, account.NewUser{Email: email, Name: name, Password: Password, PlatformAdmin: platform})
+}
+
+func seedClinic(ctx context.Context, a *app.App, op authz.Actor, dc demoClinic) error {
+	if _, err := a.Clinics.Create(ctx, op, clinic.NewClinic{Slug: dc.slug, Name: dc.name, Hostnames: []string{dc.host}}); err != nil {
+		return err
+	}
+	actors := make([]authz.Actor, len(dc.people))
+	for i, p := range dc.people {
+		m, err := a.Clinics.AddMember(ctx, op, dc.slug, clinic.NewMember{Email: p.email, Name: p.name, Password: Password, Role: p.role, Doctor: p.doctor})
+		if err != nil {
+			return err
+		}
+		actors[i] = authz.Actor{UserID: m.UserID, Name: p.name, RequestID: "demo"}
+	}
+	theme, branding := dc.theme, dc.branding
+	if _, err := a.Clinics.Update(ctx, actors[0], dc.slug, clinic.Patch{Theme: &theme, Branding: &branding}); err != nil {
+		return err
+	}
+	for _, da := range dc.articles {
+		if err := seedArticle(ctx, a, dc.slug, actors, da); err != nil {
+			return fmt.Errorf("article %q: %w", da.draft.Title, err)
+		}
+	}
+	return nil
+}
+
+func seedArticle(ctx context.Context, a *app.App, slug string, who []authz.Actor, da demoArticle) error {
+	writer, admin, doctor := who[da.by], who[0], who[2]
+	if writer.UserID == doctor.UserID {
+		doctor = who[3]
+	}
+	v, err := a.Articles.Create(ctx, writer, slug, da.draft)
+	if err != nil || da.state == article.StatusDraft {
+		return err
+	}
+	if v, err = a.Articles.Submit(ctx, writer, slug, v.ID, nil); err != nil || da.state == article.StatusInReview {
+		return err
+	}
+	decision := article.ReviewInput{Decision: article.DecisionApprove, Revision: v.CurrentRevision, ContentHash: v.Current.ContentHash}
+	if da.state == article.StatusChangesRequested {
+		decision.Decision = article.DecisionRequestChanges
+		decision.Note = "Please add when to seek urgent care, and cite the national schedule rather than paraphrasing it."
+	}
+	if v, err = a.Articles.ReviewArticle(ctx, doctor, slug, v.ID, decision); err != nil || da.state != article.StatusPublished {
+		return err
+	}
+	if v, err = a.Articles.Publish(ctx, admin, slug, v.ID, nil, nil); err != nil || da.edit == "" {
+		return err
+	}
+	d := da.draft
+	d.Body += da.edit
+	_, err = a.Articles.Update(ctx, writer, slug, v.ID, article.Edit{Draft: d, Version: v.Version})
+	return err
+}

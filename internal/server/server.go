@@ -1,0 +1,107 @@
+// Package server assembles the one Fiber app: request ids, structured
+// request logs, body limits, the problem+json error handler, health checks,
+// and the mounted parts (API, public sites, admin).
+package server
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+
+	"github.com/clinicpress/clinicpress/internal/api"
+)
+
+// Part is a group of routes mounted on the app.
+type Part interface {
+	Register(r fiber.Router)
+}
+
+// ReadyChecker answers whether the service can take traffic.
+type ReadyChecker interface {
+	Ready(ctx context.Context) error
+}
+
+// Config holds the app-wide settings.
+type Config struct {
+	BodyLimit      int      // bytes; default 1 MiB
+	TrustedProxies []string // CIDRs or IPs whose X-Forwarded-* headers are believed
+	Ready          ReadyChecker
+	// HTMLError renders errors for non-API paths; nil means problem+json
+	// everywhere.
+	HTMLError func(c *fiber.Ctx, p api.Problem) error
+}
+
+// New builds the app and mounts parts in order (the catch-all public site
+// last).
+func New(cfg Config, parts ...Part) *fiber.App {
+	if cfg.BodyLimit == 0 {
+		cfg.BodyLimit = 1 << 20
+	}
+	fc := fiber.Config{
+		AppName:               "clinicpress",
+		BodyLimit:             cfg.BodyLimit,
+		Immutable:             true, // strings from the request outlive handlers safely
+		DisableStartupMessage: true,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		ErrorHandler: func(c *fiber.Ctx, err error) error {
+			p := api.ProblemFor(c, err)
+			if cfg.HTMLError != nil && !strings.HasPrefix(c.Path(), "/api/") {
+				return cfg.HTMLError(c, p)
+			}
+			return api.WriteProblem(c, p)
+		},
+	}
+	if len(cfg.TrustedProxies) > 0 {
+		fc.EnableTrustedProxyCheck = true
+		fc.TrustedProxies = cfg.TrustedProxies
+		fc.ProxyHeader = fiber.HeaderXForwardedFor
+	}
+	app := fiber.New(fc)
+	app.Use(recover.New())
+	app.Use(requestid.New())
+	app.Use(logRequests)
+	app.Get("/healthz", func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return c.JSON(fiber.Map{"status": "ok"})
+	})
+	app.Get("/readyz", func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		if cfg.Ready != nil {
+			if err := cfg.Ready.Ready(c.UserContext()); err != nil {
+				slog.Warn("not ready", "err", err)
+				return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "reason": err.Error()})
+			}
+		}
+		return c.JSON(fiber.Map{"status": "ready"})
+	})
+	for _, p := range parts {
+		p.Register(app)
+	}
+	return app
+}
+
+// logRequests writes one structured line per request.
+func logRequests(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	status := c.Response().StatusCode()
+	if err != nil {
+		if fe, ok := err.(*fiber.Error); ok {
+			status = fe.Code
+		}
+	}
+	level := slog.LevelInfo
+	if status >= 500 {
+		level = slog.LevelError
+	}
+	slog.Log(c.UserContext(), level, "request", "method", c.Method(), "path", c.Path(), "status", status,
+		"duration_ms", float64(time.Since(start).Microseconds())/1000, "request_id", c.Locals("requestid"), "ip", c.IP())
+	return err
+}
