@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -101,6 +102,8 @@ func phraseItems(text string) []item {
 	}
 	return items
 }
+
+var tokenPool = sync.Pool{New: func() any { b := make([]token, 0, 256); return &b }}
 
 // part is one string of the input that is scanned on its own.
 type part struct {
@@ -211,7 +214,13 @@ func (st *settings) checkText(p part, lo, hi int, mask []span, text, image bool,
 	if hi <= lo {
 		return out
 	}
-	toks := tokenize(p.text, lo, hi, mask)
+	buf := tokenPool.Get().(*[]token)
+	toks := tokenizeInto(*buf, p.text, lo, hi, mask)
+	defer func() {
+		clear(toks) // drop references into the caller's strings
+		*buf = toks[:0]
+		tokenPool.Put(buf)
+	}()
 	keep := func(pt *pattern) bool {
 		if _, ok := st.sev[pt.rule.id]; !ok {
 			return false

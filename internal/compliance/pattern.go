@@ -179,13 +179,24 @@ func matchItems(items []item, k int, toks []token, i int) int {
 
 // matcher is a set of patterns indexed by what their first token can be.
 type matcher struct {
-	exact map[string][]*pattern
-	stems map[string][]*pattern
+	index map[string]*firsts
 	other []*pattern // first item has <num> alternatives
 }
 
+// firsts are the patterns whose first token is a word (exact) or has a stem.
+type firsts struct{ exact, stems []*pattern }
+
 func newMatcher() *matcher {
-	return &matcher{exact: map[string][]*pattern{}, stems: map[string][]*pattern{}}
+	return &matcher{index: map[string]*firsts{}}
+}
+
+func (m *matcher) slot(k string) *firsts {
+	f := m.index[k]
+	if f == nil {
+		f = &firsts{}
+		m.index[k] = f
+	}
+	return f
 }
 
 func (m *matcher) add(p *pattern) {
@@ -196,12 +207,14 @@ func (m *matcher) add(p *pattern) {
 			m.other = append(m.other, p)
 		case a.stem:
 			if !seen["s:"+a.w] {
-				m.stems[a.w] = append(m.stems[a.w], p)
+				f := m.slot(a.w)
+				f.stems = append(f.stems, p)
 				seen["s:"+a.w] = true
 			}
 		default:
 			if !seen["e:"+a.w] {
-				m.exact[a.w] = append(m.exact[a.w], p)
+				f := m.slot(a.w)
+				f.exact = append(f.exact, p)
 				seen["e:"+a.w] = true
 			}
 		}
@@ -228,12 +241,18 @@ func (m *matcher) scan(toks []token, keep func(*pattern) bool, out []hit) []hit 
 	}
 	for i := range toks {
 		t := &toks[i]
-		try(m.exact[t.text], i)
+		f := m.index[t.text]
+		if f != nil {
+			try(f.exact, i)
+		}
 		if t.kind == kWord {
-			if t.stem != t.text || len(m.stems[t.stem]) > 0 {
-				try(m.stems[t.stem], i)
+			if t.stem != t.text {
+				f = m.index[t.stem]
 			}
-			if isNumberTok(t) {
+			if f != nil {
+				try(f.stems, i)
+			}
+			if len(m.other) > 0 && isNumberTok(t) {
 				try(m.other, i)
 			}
 		}

@@ -86,7 +86,12 @@ func isIgnorable(r rune) bool {
 // tokenize turns s[lo:hi] into tokens, skipping the masked byte ranges (which
 // must be sorted and non-overlapping). Offsets are into s.
 func tokenize(s string, lo, hi int, mask []span) []token {
-	toks := make([]token, 0, (hi-lo)/5+4)
+	return tokenizeInto(make([]token, 0, (hi-lo)/5+4), s, lo, hi, mask)
+}
+
+// tokenizeInto is tokenize appending to toks[:0], so callers can reuse buffers.
+func tokenizeInto(toks []token, s string, lo, hi int, mask []span) []token {
+	toks = toks[:0]
 	mi := 0
 	for mi < len(mask) && mask[mi].end <= lo {
 		mi++
@@ -245,6 +250,17 @@ func joinSpelledOut(s string, toks []token) []token {
 			}
 		}
 		return true
+	}
+	// Fast path: most texts have no run of single letters at all.
+	found := false
+	for i := 0; i+2 < len(toks); i++ {
+		if isLetter(&toks[i]) && (isLetter(&toks[i+1]) || toks[i+1].text == "." && isLetter(&toks[i+2])) {
+			found = true
+			break
+		}
+	}
+	if !found {
+		return toks
 	}
 	out := toks[:0]
 	for i := 0; i < len(toks); {
