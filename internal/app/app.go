@@ -5,6 +5,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -39,6 +40,25 @@ type App struct {
 	Articles *article.Service
 	HTTP     *fiber.App
 	Jobs     []jobs.Job
+
+	mu        sync.RWMutex
+	listeners []func(clinicID int64)
+}
+
+// OnChange registers fn to be called after anything a clinic's public
+// pages show may have changed (publish, unpublish, settings, doctors).
+func (a *App) OnChange(fn func(clinicID int64)) {
+	a.mu.Lock()
+	a.listeners = append(a.listeners, fn)
+	a.mu.Unlock()
+}
+
+func (a *App) changed(clinicID int64) {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	for _, fn := range a.listeners {
+		fn(clinicID)
+	}
 }
 
 // Build applies migrations and builds every service and the HTTP app.
@@ -55,10 +75,14 @@ func Build(ctx context.Context, cfg Config) (*App, error) {
 	}
 	a := &App{DB: cfg.DB, Authz: z}
 	a.Accounts = account.New(cfg.DB, z, account.Options{Argon2: cfg.Argon2, Now: cfg.Now, DisableThrottle: cfg.NoThrottle})
-	a.Clinics = clinic.New(cfg.DB, z, a.Accounts, nil, cfg.Now, nil)
-	a.Articles = article.New(cfg.DB, a.Clinics, cfg.Now, nil)
-	apiPart := &api.API{Accounts: a.Accounts, Clinics: a.Clinics, Articles: a.Articles}
-	a.HTTP = server.New(server.Config{TrustedProxies: cfg.TrustedProxies, Ready: cfg.DB}, apiPart)
+	a.Clinics = clinic.New(cfg.DB, z, a.Accounts, nil, cfg.Now, a.changed)
+	a.Articles = article.New(cfg.DB, a.Clinics, cfg.Now, a.changed)
 	a.Jobs = []jobs.Job{{Name: "scheduled-publish", Interval: 15 * time.Second, Run: a.Articles.FireScheduled}}
+
+	// Parts are mounted in order; the public site's catch-all goes last.
+	parts := []server.Part{
+		&api.API{Accounts: a.Accounts, Clinics: a.Clinics, Articles: a.Articles},
+	}
+	a.HTTP = server.New(server.Config{TrustedProxies: cfg.TrustedProxies, Ready: cfg.DB}, parts...)
 	return a, nil
 }

@@ -745,6 +745,9 @@ func (s *Service) goLive(tx *gorm.DB, actor authz.Actor, c clinic.Clinic, a *Art
 	if err := save(tx, a, a.Version); err != nil {
 		return err
 	}
+	if err := s.putLiveTx(tx, *a, rev, r); err != nil {
+		return fmt.Errorf("article: put live: %w", err)
+	}
 	return s.record(tx, actor, *a, "article.published", from, n, before,
 		map[string]any{"live_revision": n, "content_hash": rev.ContentHash, "approval_id": r.ID,
 			"approved_by": r.DoctorID, "registration_number": r.RegistrationNumber})
@@ -773,6 +776,9 @@ func (s *Service) Unpublish(ctx context.Context, actor authz.Actor, clinicSlug s
 		if err := save(tx, a, a.Version); err != nil {
 			return err
 		}
+		if err := s.dropLiveTx(tx, a.ID); err != nil {
+			return err
+		}
 		return s.record(tx, actor, *a, "article.unpublished", from, 0, before, snapshot(*a))
 	})
 }
@@ -788,6 +794,9 @@ func (s *Service) Archive(ctx context.Context, actor authz.Actor, clinicSlug str
 		a.LiveRevision, a.LiveApprovalID, a.ScheduledAt, a.ApprovalID = nil, nil, nil, nil
 		a.UpdatedAt = s.clock()
 		if err := save(tx, a, a.Version); err != nil {
+			return err
+		}
+		if err := s.dropLiveTx(tx, a.ID); err != nil {
 			return err
 		}
 		return s.record(tx, actor, *a, "article.archived", a.CurrentRevision, 0, before, snapshot(*a))

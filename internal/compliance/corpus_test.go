@@ -13,6 +13,7 @@ import (
 type corpusEntry struct {
 	Text  string   `json:"text"`
 	Rules []string `json:"rules"`
+	Set   string   `json:"set"` // "" (first batch), "heldout" (second), "heldout2" (third, never tuned on)
 }
 
 func loadCorpus(t *testing.T) []corpusEntry {
@@ -63,7 +64,9 @@ func TestCorpusPrecisionRecall(t *testing.T) {
 		per[id] = &counts{}
 	}
 	var total counts
+	bySet := map[string]*counts{"": {}, "heldout": {}, "heldout2": {}}
 	for _, e := range corpus {
+		set := bySet[e.Set]
 		want := map[string]bool{}
 		for _, r := range e.Rules {
 			if _, ok := per[r]; !ok {
@@ -79,9 +82,11 @@ func TestCorpusPrecisionRecall(t *testing.T) {
 			if want[r] {
 				per[r].tp++
 				total.tp++
+				set.tp++
 			} else {
 				per[r].fp++
 				total.fp++
+				set.fp++
 				t.Logf("FP %-22s %q", r, e.Text)
 			}
 		}
@@ -89,6 +94,7 @@ func TestCorpusPrecisionRecall(t *testing.T) {
 			if !got[r] {
 				per[r].fn++
 				total.fn++
+				set.fn++
 				t.Logf("FN %-22s %q", r, e.Text)
 			}
 		}
@@ -112,6 +118,13 @@ func TestCorpusPrecisionRecall(t *testing.T) {
 	}
 	p, r := ratio(total.tp, total.tp+total.fp), ratio(total.tp, total.tp+total.fn)
 	fmt.Fprintf(&b, "%-22s %4d %4d %4d %9.3f %7.3f  (%d sentences)", "overall", total.tp, total.fp, total.fn, p, r, len(corpus))
+	for _, name := range []string{"", "heldout", "heldout2"} {
+		c := bySet[name]
+		if name == "" {
+			name = "first batch"
+		}
+		fmt.Fprintf(&b, "\n%-22s %4d %4d %4d %9.3f %7.3f", name, c.tp, c.fp, c.fn, ratio(c.tp, c.tp+c.fp), ratio(c.tp, c.tp+c.fn))
+	}
 	t.Log(b.String())
 	if r < 0.95 {
 		t.Errorf("overall recall %.3f < 0.95", r)

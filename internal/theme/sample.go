@@ -20,12 +20,12 @@ func SampleAt(base, page string) *View {
 	tag := func(name, slug string) Tag { return Tag{Name: name, URL: base + "/tags/" + slug} }
 	skin, prevention, sleep, heart := tag("Skin", "skin"), tag("Prevention", "prevention"), tag("Sleep", "sleep"), tag("Heart health", "heart-health")
 
+	sun := ArticleCard{
+		Title: "Looking after your skin in the sun", URL: base + "/articles/skin-in-the-sun",
+		Summary:     "How sunlight affects the skin, how to pick a sunscreen that suits you, and which changes to a mole deserve a closer look.",
+		PublishedAt: sampleTime(2024, 6, 3), ReviewerName: "Amara Okafor", Tags: []Tag{skin, prevention},
+	}
 	cards := []ArticleCard{
-		{
-			Title: "Looking after your skin in the sun", URL: base + "/articles/skin-in-the-sun",
-			Summary:     "How sunlight affects the skin, how to pick a sunscreen that suits you, and which changes to a mole deserve a closer look.",
-			PublishedAt: sampleTime(2026, 1, 12), ReviewerName: "Amara Okafor", Tags: []Tag{skin, prevention},
-		},
 		{
 			Title: "Sleeping better without tablets", URL: base + "/articles/sleeping-better",
 			Summary:     "Small, steady changes to your evenings and mornings that help most adults fall asleep sooner and wake up less often.",
@@ -36,6 +36,7 @@ func SampleAt(base, page string) *View {
 			Summary:     "The two numbers of a blood pressure reading explained, with the ranges doctors use and tips for measuring at home.",
 			PublishedAt: sampleTime(2025, 11, 20), ReviewerName: "Jonas Lindqvist", Tags: []Tag{heart, prevention},
 		},
+		sun,
 	}
 	site := Site{
 		Name:         "Riverside Family Clinic",
@@ -76,7 +77,7 @@ func SampleAt(base, page string) *View {
 	case PageTag:
 		v.List = &ListView{
 			Heading:  "Articles about prevention",
-			Articles: []ArticleCard{cards[0], cards[2]},
+			Articles: []ArticleCard{cards[1], sun},
 			PrevURL:  base + "/tags/prevention",
 			NextURL:  base + "/tags/prevention?page=3",
 		}
@@ -88,7 +89,7 @@ func SampleAt(base, page string) *View {
 		v.Doctor = &DoctorView{
 			Name: "Amara Okafor", URL: doctorURL, Specialty: "Dermatology", RegistrationNumber: "GMC 7318842",
 			Bio:      "Dr Okafor has looked after patients with skin conditions for fifteen years and leads the clinic's mole-check service.\n\nShe reviews our articles on skin health and sun safety.",
-			Reviewed: cards[:1],
+			Reviewed: []ArticleCard{sun},
 		}
 		v.Page = Page{
 			Title: "Dr Amara Okafor, Dermatology", Description: "Profile of Dr Amara Okafor, dermatologist at Riverside Family Clinic, and the articles she has reviewed.",
@@ -103,7 +104,7 @@ func SampleAt(base, page string) *View {
 		v.Page = Page{Title: "Our doctors", Description: "The doctors who write and medically review the health articles of Riverside Family Clinic.", Canonical: base + "/doctors"}
 	case PageSearch:
 		v.Nav[2].Current = true
-		v.Search = &SearchView{Query: "sleep", Results: cards[1:2], Total: 1}
+		v.Search = &SearchView{Query: "sleep", Results: cards[:1], Total: 1}
 		v.Page = Page{Title: "Search results for sleep", Description: "Search the health articles of Riverside Family Clinic.", Canonical: base + "/search"}
 	case PageNotFound:
 		v.Page = Page{Title: "Page not found", Description: "The page you asked for is not on this site.", Canonical: base + "/"}
