@@ -217,9 +217,11 @@ func findBackticks(s string, from, n int) int {
 // returns the index of the closing ']', the destination and title ranges and
 // the index of the closing ')'.
 func parseInlineLink(s string, open int) (textEnd int, dest, title span, closeParen int, ok bool) {
+	// Bounded look-ahead keeps pathological input ("[[[[...") linear.
+	const maxLinkText, maxDest = 1000, 2048
 	depth := 0
 	i := open
-	for ; i < len(s); i++ {
+	for ; i < len(s) && i-open < maxLinkText; i++ {
 		switch s[i] {
 		case '\\':
 			i++
@@ -236,7 +238,7 @@ func parseInlineLink(s string, open int) (textEnd int, dest, title span, closePa
 			break
 		}
 	}
-	if i >= len(s) || i+1 >= len(s) || s[i+1] != '(' {
+	if i >= len(s) || depth != 0 || i+1 >= len(s) || s[i+1] != '(' {
 		return
 	}
 	textEnd = i
@@ -245,7 +247,7 @@ func parseInlineLink(s string, open int) (textEnd int, dest, title span, closePa
 		j++
 	}
 	if j < len(s) && s[j] == '<' {
-		e := strings.IndexAny(s[j+1:], ">\n")
+		e := strings.IndexAny(s[j+1:min(len(s), j+1+maxDest)], ">\n")
 		if e < 0 || s[j+1+e] != '>' {
 			return
 		}
@@ -254,7 +256,7 @@ func parseInlineLink(s string, open int) (textEnd int, dest, title span, closePa
 	} else {
 		st := j
 		parens := 0
-		for j < len(s) && s[j] != ' ' && s[j] != '\t' && s[j] != '\n' {
+		for j < len(s) && j-st < maxDest && s[j] != ' ' && s[j] != '\t' && s[j] != '\n' {
 			if s[j] == '(' {
 				parens++
 			} else if s[j] == ')' {
@@ -275,7 +277,7 @@ func parseInlineLink(s string, open int) (textEnd int, dest, title span, closePa
 		if q == '(' {
 			q = ')'
 		}
-		e := strings.IndexByte(s[j+1:], q)
+		e := strings.IndexByte(s[j+1:min(len(s), j+1+maxDest)], q)
 		if e < 0 {
 			return
 		}
