@@ -484,7 +484,6 @@ func (a *API) restore(c *fiber.Ctx) error {
 
 type auditJSON struct {
 	audit.Entry
-	Actor  string `json:"actor"`
 	Before any    `json:"before,omitempty"`
 	After  any    `json:"after,omitempty"`
 }
@@ -492,7 +491,7 @@ type auditJSON struct {
 func auditOut(es []audit.Entry) []auditJSON {
 	out := make([]auditJSON, len(es))
 	for i, e := range es {
-		out[i] = auditJSON{Entry: e, Actor: e.ActorName, Before: rawJSON(e.BeforeJSON), After: rawJSON(e.AfterJSON)}
+		out[i] = auditJSON{Entry: e, Before: rawJSON(e.BeforeJSON), After: rawJSON(e.AfterJSON)}
 	}
 	return out
 }

@@ -327,7 +327,7 @@ func TestAuditTrail(t *testing.T) {
 		var out struct {
 			Entries []struct {
 				Action       string `json:"action"`
-				Actor        string `json:"actor"`
+				Actor        string `json:"actor_name"`
 				FromRevision *int   `json:"from_revision"`
 				ToRevision   *int   `json:"to_revision"`
 				Hash         string `json:"hash"`
