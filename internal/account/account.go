@@ -171,7 +171,7 @@ func InsertTx(tx *gorm.DB, u *User, requestID string) error {
 		}
 	}
 	return audit.Record(tx, audit.Change{Action: "user.created", TargetType: "user", TargetID: u.ID,
-		After: map[string]any{"email": u.Email, "name": u.Name, "platform_admin": u.PlatformAdmin},
+		After:     map[string]any{"email": u.Email, "name": u.Name, "platform_admin": u.PlatformAdmin},
 		RequestID: requestID, At: u.CreatedAt})
 }
 

@@ -484,8 +484,8 @@ func (a *API) restore(c *fiber.Ctx) error {
 
 type auditJSON struct {
 	audit.Entry
-	Before any    `json:"before,omitempty"`
-	After  any    `json:"after,omitempty"`
+	Before any `json:"before,omitempty"`
+	After  any `json:"after,omitempty"`
 }
 
 func auditOut(es []audit.Entry) []auditJSON {

@@ -95,7 +95,7 @@ var schemas = map[string]any{
 	"ArticleUpdate":  obj(map[string]any{"title": str, "slug": str, "summary": str, "body": str, "tags": strList, "version": integer}, "title", "version"),
 	"Approval":       map[string]any{"type": []string{"object", "null"}, "properties": map[string]any{"doctor": integer, "doctor_name": str, "registration_number": str, "revision": integer, "content_hash": str, "at": dateTime}},
 	"Article": map[string]any{"type": "object", "properties": map[string]any{"id": integer, "clinic": str, "slug": str,
-		"status": map[string]any{"enum": []string{"draft", "in_review", "approved", "changes_requested", "scheduled", "published", "unpublished", "archived"}},
+		"status":  map[string]any{"enum": []string{"draft", "in_review", "approved", "changes_requested", "scheduled", "published", "unpublished", "archived"}},
 		"version": integer, "revision": integer, "content_hash": str, "live_revision": nullInt, "title": str, "summary": str, "body": str, "tags": strList,
 		"author": str, "revised_by": str, "approval": ref("Approval"), "live_approval": ref("Approval"), "published_at": dateTime, "scheduled_at": dateTime,
 		"review_due_at": dateTime, "created_at": dateTime, "updated_at": dateTime}},

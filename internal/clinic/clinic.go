@@ -102,9 +102,9 @@ type Service struct {
 	db       *db.DB
 	authz    *authz.Authorizer
 	accounts *account.Service
-	themes  ThemeChecker
-	now     func() time.Time
-	changed func(clinicID int64)
+	themes   ThemeChecker
+	now      func() time.Time
+	changed  func(clinicID int64)
 }
 
 // New returns a Service. themes may be nil (any theme name is taken);

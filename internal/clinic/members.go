@@ -223,7 +223,6 @@ func (s *Service) RemoveMember(ctx context.Context, actor authz.Actor, slug stri
 	return s.authz.Reload(ctx)
 }
 
-
 // Membership is one clinic a user belongs to, with the role held there.
 type Membership struct {
 	ClinicID   int64          `json:"-"`

@@ -135,7 +135,9 @@ var Start = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 // New builds the product on d with a fake clock and a platform admin.
 func New(t testing.TB, d *db.DB) *Env {
 	t.Helper()
-	quiet.Do(func() { slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))) })
+	quiet.Do(func() {
+		slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	})
 	clk := NewClock(Start)
 	a, err := app.Build(context.Background(), app.Config{DB: d, Now: clk.Now, Argon2: FastArgon2})
 	if err != nil {
