@@ -31,7 +31,7 @@ func TestContrast(t *testing.T) {
 		{black, white, 21},
 		{white, white, 1},
 		{RGB{0x76, 0x76, 0x76}, white, 4.54}, // the classic lightest AA grey
-		{RGB{0x0b, 0x63, 0xc5}, white, 6.0},
+		{RGB{0x0b, 0x63, 0xc5}, white, 5.83},
 	} {
 		if got := Contrast(c.a, c.b); math.Abs(got-c.want) > 0.05 {
 			t.Errorf("Contrast(%v, %v) = %.3f, want %.2f", c.a.Hex(), c.b.Hex(), got, c.want)

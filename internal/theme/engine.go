@@ -291,8 +291,11 @@ func load(fsys fs.FS, dir, source string, parent parentFunc) (*loaded, error) {
 		t.surfaces = append(t.surfaces, c)
 	}
 	css, ok, err := read("style.css")
-	if err != nil || !ok {
-		return nil, fail("style.css: missing or unreadable (%v)", err)
+	if err != nil {
+		return nil, fail("style.css: %v", err)
+	}
+	if !ok {
+		return nil, fail("style.css is missing")
 	}
 	if bytes.Contains(bytes.ToLower(css), []byte("</style")) {
 		return nil, fail("style.css must not contain </style")
@@ -300,8 +303,11 @@ func load(fsys fs.FS, dir, source string, parent parentFunc) (*loaded, error) {
 	t.css = template.CSS(css)
 
 	layout, ok, err := read("layout.html")
-	if err != nil || !ok {
-		return nil, fail("layout.html: missing or unreadable (%v)", err)
+	if err != nil {
+		return nil, fail("layout.html: %v", err)
+	}
+	if !ok {
+		return nil, fail("layout.html is missing")
 	}
 	root := template.New("layout.html").Funcs(funcs)
 	if _, err := root.Parse(string(layout)); err != nil {
