@@ -69,6 +69,10 @@ func (a *API) Register(r fiber.Router) {
 	auth.Post("/clinics/:clinic/articles/:id/archive", a.archive)
 	auth.Post("/clinics/:clinic/articles/:id/restore", a.restore)
 	auth.Get("/clinics/:clinic/articles/:id/audit", a.articleAudit)
+	auth.Post("/clinics/:clinic/articles/:id/acknowledgements", a.acknowledge)
+	auth.Get("/clinics/:clinic/articles/:id/record", a.record)
+	auth.Post("/clinics/:clinic/compliance/check", a.lint)
+	auth.Get("/clinics/:clinic/reviews/due", a.reviewsDue)
 
 	v1.Use(func(c *fiber.Ctx) error { return errs.NotFound("API route") })
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/clinicpress/clinicpress/internal/article"
 	"github.com/clinicpress/clinicpress/internal/audit"
 	"github.com/clinicpress/clinicpress/internal/clinic"
+	"github.com/clinicpress/clinicpress/internal/compliance"
 	"github.com/clinicpress/clinicpress/internal/errs"
 )
 
@@ -111,18 +112,22 @@ func (a *API) getClinic(c *fiber.Ctx) error {
 
 func (a *API) patchClinic(c *fiber.Ctx) error {
 	var req struct {
-		Name               *string          `json:"name"`
-		Hostnames          *[]string        `json:"hostnames"`
-		Theme              *string          `json:"theme"`
-		Branding           *clinic.Branding `json:"branding"`
-		ReviewIntervalDays *int             `json:"review_interval_days"`
-		Version            *int             `json:"version"`
+		Name                *string            `json:"name"`
+		Hostnames           *[]string          `json:"hostnames"`
+		Theme               *string            `json:"theme"`
+		Branding            *clinic.Branding   `json:"branding"`
+		ReviewIntervalDays  *int               `json:"review_interval_days"`
+		OverduePolicy       *string            `json:"overdue_policy"`
+		RegistrationCountry *string            `json:"registration_country"`
+		Compliance          *compliance.Config `json:"compliance"`
+		Version             *int               `json:"version"`
 	}
 	if err := decode(c, &req); err != nil {
 		return err
 	}
 	cl, err := a.Clinics.Update(c.UserContext(), actor(c), c.Params("clinic"), clinic.Patch{Name: req.Name,
-		Hostnames: req.Hostnames, Theme: req.Theme, Branding: req.Branding, ReviewIntervalDays: req.ReviewIntervalDays, Version: req.Version})
+		Hostnames: req.Hostnames, Theme: req.Theme, Branding: req.Branding, ReviewIntervalDays: req.ReviewIntervalDays,
+		OverduePolicy: req.OverduePolicy, RegistrationCountry: req.RegistrationCountry, Compliance: req.Compliance, Version: req.Version})
 	if err != nil {
 		return err
 	}
@@ -268,6 +273,7 @@ type articleJSON struct {
 	ReviewDueAt  *time.Time    `json:"review_due_at"`
 	CreatedAt    time.Time     `json:"created_at"`
 	UpdatedAt    time.Time     `json:"updated_at"`
+	Findings     []findingJSON `json:"findings"`
 }
 
 func articleOut(clinicSlug string, v article.View) articleJSON {
@@ -275,7 +281,8 @@ func articleOut(clinicSlug string, v article.View) articleJSON {
 		Revision: v.CurrentRevision, ContentHash: v.Current.ContentHash, LiveRevision: v.LiveRevision,
 		Title: v.Current.Title, Summary: v.Current.Summary, Body: v.Current.Body, Tags: v.Current.Tags,
 		Author: v.AuthorName, RevisedBy: v.Current.AuthorName, Approval: approvalOut(v.Approval), LiveApproval: approvalOut(v.Live),
-		PublishedAt: v.PublishedAt, ScheduledAt: v.ScheduledAt, ReviewDueAt: v.ReviewDueAt, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt}
+		PublishedAt: v.PublishedAt, ScheduledAt: v.ScheduledAt, ReviewDueAt: v.ReviewDueAt, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt,
+		Findings: findingsOut(v)}
 }
 
 func (a *API) sendArticle(c *fiber.Ctx, status int, v article.View, err error) error {

@@ -77,7 +77,10 @@ func Build(ctx context.Context, cfg Config) (*App, error) {
 	a.Accounts = account.New(cfg.DB, z, account.Options{Argon2: cfg.Argon2, Now: cfg.Now, DisableThrottle: cfg.NoThrottle})
 	a.Clinics = clinic.New(cfg.DB, z, a.Accounts, nil, cfg.Now, a.changed)
 	a.Articles = article.New(cfg.DB, a.Clinics, cfg.Now, a.changed)
-	a.Jobs = []jobs.Job{{Name: "scheduled-publish", Interval: 15 * time.Second, Run: a.Articles.FireScheduled}}
+	a.Jobs = []jobs.Job{
+		{Name: "scheduled-publish", Interval: 15 * time.Second, Run: a.Articles.FireScheduled},
+		{Name: "review-overdue", Interval: 5 * time.Minute, Run: a.Articles.ApplyOverdue},
+	}
 
 	// Parts are mounted in order; the public site's catch-all goes last.
 	parts := []server.Part{

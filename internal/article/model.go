@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/clinicpress/clinicpress/internal/compliance"
 )
 
 // Working-copy states.
@@ -76,6 +78,9 @@ type Revision struct {
 	AuthorName   string    `json:"author_name" gorm:"->"`
 	RestoredFrom *int      `json:"restored_from,omitempty"`
 	CreatedAt    time.Time `json:"created_at"`
+	// Findings are the advertising-rule findings computed when the
+	// revision was written, with the clinic's rules of that moment.
+	Findings []compliance.Finding `json:"findings" gorm:"serializer:json"`
 }
 
 // Review is a doctor's decision on one exact revision.
@@ -125,4 +130,5 @@ type View struct {
 	AuthorName string
 	Approval   *Review // the approval of the current revision, if any
 	Live       *Review // the approval behind the live revision, if any
+	Acks       []Ack   // acknowledgements of the current revision's findings
 }

@@ -163,6 +163,9 @@ func viewTx(tx *gorm.DB, a Article) (View, error) {
 	if v.Live, err = reviewTx(tx, a.ClinicID, a.LiveApprovalID); err != nil {
 		return v, err
 	}
+	if v.Acks, err = acksTx(tx, a.ClinicID, a.ID, a.CurrentRevision); err != nil {
+		return v, err
+	}
 	return v, nil
 }
 
@@ -234,7 +237,8 @@ func (s *Service) Create(ctx context.Context, actor authz.Actor, clinicSlug stri
 			return fmt.Errorf("article: insert: %w", err)
 		}
 		r := Revision{ClinicID: c.ID, ArticleID: a.ID, Number: 1, Title: d.Title, Summary: d.Summary, Body: d.Body,
-			Tags: d.Tags, ContentHash: ContentHash(a.Slug, d.Title, d.Summary, d.Body, d.Tags), AuthorID: actor.UserID, CreatedAt: now}
+			Tags: d.Tags, ContentHash: ContentHash(a.Slug, d.Title, d.Summary, d.Body, d.Tags), AuthorID: actor.UserID,
+			Findings: lint(c, d), CreatedAt: now}
 		if err := tx.Omit("author_name").Create(&r).Error; err != nil {
 			return fmt.Errorf("article: insert revision: %w", err)
 		}
@@ -475,7 +479,7 @@ func (s *Service) newRevision(tx *gorm.DB, actor authz.Actor, c clinic.Clinic, a
 	now := s.clock()
 	from := a.CurrentRevision
 	r := Revision{ClinicID: c.ID, ArticleID: a.ID, Number: from + 1, Title: d.Title, Summary: d.Summary, Body: d.Body,
-		Tags: d.Tags, ContentHash: hash, AuthorID: actor.UserID, RestoredFrom: restoredFrom, CreatedAt: now}
+		Tags: d.Tags, ContentHash: hash, AuthorID: actor.UserID, RestoredFrom: restoredFrom, Findings: lint(c, d), CreatedAt: now}
 	if err := tx.Omit("author_name").Create(&r).Error; err != nil {
 		return fmt.Errorf("article: insert revision: %w", err)
 	}
@@ -527,6 +531,13 @@ func (s *Service) Submit(ctx context.Context, actor authz.Actor, clinicSlug stri
 		if a.Status != StatusDraft && a.Status != StatusChangesRequested {
 			return invalidState(*a, "submit")
 		}
+		cur, err := revisionTx(tx, c.ID, a.ID, a.CurrentRevision)
+		if err != nil {
+			return err
+		}
+		if err := complianceGateTx(tx, *a, cur); err != nil {
+			return err
+		}
 		before := snapshot(*a)
 		a.Status = StatusInReview
 		a.UpdatedAt = s.clock()
@@ -571,7 +582,10 @@ func (s *Service) ReviewArticle(ctx context.Context, actor authz.Actor, clinicSl
 		return View{}, err
 	}
 	return s.change(ctx, actor, clinicSlug, id, authz.ActReview, nil, func(tx *gorm.DB, c clinic.Clinic, a *Article) error {
-		if a.Status != StatusInReview {
+		// A live revision unchanged since it went live can be re-reviewed:
+		// approving it again renews its sign-off without a new revision.
+		rereview := a.Status == StatusPublished && a.LiveRevision != nil && *a.LiveRevision == a.CurrentRevision
+		if a.Status != StatusInReview && !rereview {
 			return invalidState(*a, "review")
 		}
 		cur, err := revisionTx(tx, c.ID, a.ID, a.CurrentRevision)
@@ -603,11 +617,23 @@ func (s *Service) ReviewArticle(ctx context.Context, actor authz.Actor, clinicSl
 		}
 		before := snapshot(*a)
 		action := "review.changes_requested"
-		if in.Decision == DecisionApprove {
+		switch {
+		case in.Decision == DecisionApprove && rereview:
+			if err := complianceGateTx(tx, *a, cur); err != nil {
+				return err
+			}
+			due := now.AddDate(0, 0, c.ReviewIntervalDays)
+			a.ApprovalID, a.LiveApprovalID, a.ReviewDueAt = &r.ID, &r.ID, &due
+			action = "review.rereviewed"
+			if err := tx.Exec(`UPDATE live_articles SET review_id = ?, reviewer_id = ?, review_due_at = ?, overdue_since = NULL WHERE article_id = ?`,
+				r.ID, r.DoctorID, due, a.ID).Error; err != nil {
+				return err
+			}
+		case in.Decision == DecisionApprove:
 			a.Status = StatusApproved
 			a.ApprovalID = &r.ID
 			action = "review.approved"
-		} else {
+		default:
 			a.Status = StatusChangesRequested
 		}
 		a.UpdatedAt = now
@@ -629,7 +655,15 @@ func checkSignoff(tx *gorm.DB, a Article, rev Revision, r Review, now time.Time)
 		ContentHash(a.Slug, rev.Title, rev.Summary, rev.Body, rev.Tags) != rev.ContentHash {
 		return errs.Conflict("not_approved", "the approval does not match the revision's content")
 	}
-	m, err := clinic.MembershipTx(tx, a.ClinicID, r.DoctorID)
+	return eligibleDoctorTx(tx, a, rev.Number, r.DoctorID, now)
+}
+
+// eligibleDoctorTx enforces invariant 2 for doctorID signing off on
+// revision number rev: a doctor member of the clinic with a registration
+// number and unexpired credentials, who authored no revision since the
+// previous approval (the approval before rev, when rev is itself approved).
+func eligibleDoctorTx(tx *gorm.DB, a Article, rev int, doctorID int64, now time.Time) error {
+	m, err := clinic.MembershipTx(tx, a.ClinicID, doctorID)
 	switch {
 	case errs.HasCode(err, "not_found"):
 		return errs.Forbidden("not_a_doctor", "the approving doctor is no longer a member of this clinic")
@@ -643,17 +677,14 @@ func checkSignoff(tx *gorm.DB, a Article, rev Revision, r Review, now time.Time)
 		return errs.Forbidden("credentials_expired", "the doctor's credentials are missing an expiry date or expired; ask a clinic admin to update the doctor profile")
 	}
 	prev := 0
-	q := tx.Model(&Review{}).Select("COALESCE(MAX(revision_number), 0)").
-		Where("clinic_id = ? AND article_id = ? AND decision = ?", a.ClinicID, a.ID, DecisionApprove)
-	if r.ID != 0 {
-		q = q.Where("id < ?", r.ID)
-	}
-	if err := q.Scan(&prev).Error; err != nil {
+	if err := tx.Model(&Review{}).Select("COALESCE(MAX(revision_number), 0)").
+		Where("clinic_id = ? AND article_id = ? AND decision = ? AND revision_number < ?", a.ClinicID, a.ID, DecisionApprove, rev).
+		Scan(&prev).Error; err != nil {
 		return err
 	}
 	var own int64
 	if err := tx.Model(&Revision{}).Where("clinic_id = ? AND article_id = ? AND number > ? AND number <= ? AND author_id = ?",
-		a.ClinicID, a.ID, prev, rev.Number, r.DoctorID).Count(&own).Error; err != nil {
+		a.ClinicID, a.ID, prev, rev, doctorID).Count(&own).Error; err != nil {
 		return err
 	}
 	if own > 0 {
@@ -677,6 +708,9 @@ func currentApprovalTx(tx *gorm.DB, a Article, now time.Time) (*Review, Revision
 		return nil, rev, errs.Conflict("not_approved", "revision %d has no doctor approval; submit it for review first", rev.Number)
 	}
 	if err := checkSignoff(tx, a, rev, *r, now); err != nil {
+		return nil, rev, err
+	}
+	if err := complianceGateTx(tx, a, rev); err != nil {
 		return nil, rev, err
 	}
 	return r, rev, nil

@@ -21,22 +21,30 @@ import (
 	"github.com/clinicpress/clinicpress/internal/account"
 	"github.com/clinicpress/clinicpress/internal/audit"
 	"github.com/clinicpress/clinicpress/internal/authz"
+	"github.com/clinicpress/clinicpress/internal/compliance"
 	"github.com/clinicpress/clinicpress/internal/db"
 	"github.com/clinicpress/clinicpress/internal/errs"
 )
 
 // Clinic is one tenant with its public site settings.
 type Clinic struct {
-	ID                 int64     `json:"id"`
-	Slug               string    `json:"slug"`
-	Name               string    `json:"name"`
-	Theme              string    `json:"theme"`
-	Branding           Branding  `json:"branding" gorm:"serializer:json"`
-	ReviewIntervalDays int       `json:"review_interval_days"`
-	Version            int       `json:"version"`
-	Hostnames          []string  `json:"hostnames" gorm:"-"`
-	CreatedAt          time.Time `json:"created_at"`
-	UpdatedAt          time.Time `json:"updated_at"`
+	ID                 int64    `json:"id"`
+	Slug               string   `json:"slug"`
+	Name               string   `json:"name"`
+	Theme              string   `json:"theme"`
+	Branding           Branding `json:"branding" gorm:"serializer:json"`
+	ReviewIntervalDays int      `json:"review_interval_days"`
+	// OverduePolicy is what happens when a live article's re-review is
+	// overdue: "notice" (a notice on the page), "noindex" or "unpublish".
+	OverduePolicy string `json:"overdue_policy"`
+	// RegistrationCountry picks the doctor registration number format
+	// ("SG": Singapore MCR; anything else: a general pattern).
+	RegistrationCountry string            `json:"registration_country"`
+	Compliance          compliance.Config `json:"compliance" gorm:"serializer:json"`
+	Version             int               `json:"version"`
+	Hostnames           []string          `json:"hostnames" gorm:"-"`
+	CreatedAt           time.Time         `json:"created_at"`
+	UpdatedAt           time.Time         `json:"updated_at"`
 }
 
 // Branding is what a clinic's public site shows about the clinic.
@@ -126,7 +134,6 @@ var (
 	hostRE     = regexp.MustCompile(`^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$`)
 	colourRE   = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
 	dateOnlyRE = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
-	regRE      = regexp.MustCompile(`^[A-Za-z0-9/-]{3,40}$`)
 )
 
 // ValidSlug reports whether s is a lower-case URL slug of 2 to 80 characters.
@@ -161,7 +168,9 @@ func (s *Service) Create(ctx context.Context, actor authz.Actor, in NewClinic) (
 		return Clinic{}, err
 	}
 	now := s.clock()
-	c := Clinic{Slug: in.Slug, Name: in.Name, Theme: "clinical", ReviewIntervalDays: 365, Version: 1, CreatedAt: now, UpdatedAt: now}
+	c := Clinic{Slug: in.Slug, Name: in.Name, Theme: "clinical", ReviewIntervalDays: 365, Version: 1,
+		OverduePolicy: "notice", RegistrationCountry: "SG", Compliance: compliance.Config{Packs: []string{"sg-healthcare-ads"}},
+		CreatedAt: now, UpdatedAt: now}
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&Clinic{}).Where("slug = ?", c.Slug).Count(&n).Error; err != nil {
@@ -331,12 +340,15 @@ func (s *Service) List(ctx context.Context, actor authz.Actor) ([]Clinic, error)
 
 // Patch changes a clinic's settings; nil fields stay as they are.
 type Patch struct {
-	Name               *string
-	Hostnames          *[]string
-	Theme              *string
-	Branding           *Branding
-	ReviewIntervalDays *int
-	Version            *int
+	Name                *string
+	Hostnames           *[]string
+	Theme               *string
+	Branding            *Branding
+	ReviewIntervalDays  *int
+	OverduePolicy       *string
+	RegistrationCountry *string
+	Compliance          *compliance.Config
+	Version             *int
 }
 
 // Update applies p; clinic admins (and platform admins) only. A stale
@@ -382,6 +394,31 @@ func (s *Service) Update(ctx context.Context, actor authz.Actor, slug string, p 
 		}
 		c.ReviewIntervalDays = *p.ReviewIntervalDays
 	}
+	if p.OverduePolicy != nil {
+		if !ValidOverduePolicy(*p.OverduePolicy) {
+			v.Add("overdue_policy", "must be notice, noindex or unpublish")
+		}
+		c.OverduePolicy = *p.OverduePolicy
+	}
+	if p.RegistrationCountry != nil {
+		rc := strings.ToUpper(strings.TrimSpace(*p.RegistrationCountry))
+		if len(rc) != 2 || strings.Trim(rc, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
+			v.Add("registration_country", "must be a two-letter country code such as SG")
+		}
+		c.RegistrationCountry = rc
+	}
+	if p.Compliance != nil {
+		if err := p.Compliance.Validate(); err != nil {
+			if ces, ok := err.(compliance.ConfigErrors); ok {
+				for _, ce := range ces {
+					v.Add("compliance."+ce.Field, "%s", ce.Message)
+				}
+			} else {
+				v.Add("compliance", "%s", err.Error())
+			}
+		}
+		c.Compliance = *p.Compliance
+	}
 	if err := v.Err(); err != nil {
 		return before, err
 	}
@@ -396,7 +433,12 @@ func (s *Service) Update(ctx context.Context, actor authz.Actor, slug string, p 
 		if err != nil {
 			return err
 		}
+		comp, err := json.Marshal(c.Compliance)
+		if err != nil {
+			return err
+		}
 		res := q.Updates(map[string]any{"name": c.Name, "theme": c.Theme, "branding": string(branding),
+			"compliance": string(comp), "overdue_policy": c.OverduePolicy, "registration_country": c.RegistrationCountry,
 			"review_interval_days": c.ReviewIntervalDays, "version": gorm.Expr("version + 1"), "updated_at": now})
 		if res.Error != nil {
 			return res.Error
@@ -450,12 +492,19 @@ type NewMember struct {
 	Doctor   *DoctorProfile
 }
 
-func validateDoctor(v *errs.Validation, d *DoctorProfile) {
+// ValidOverduePolicy reports whether p is a known overdue policy.
+func ValidOverduePolicy(p string) bool { return p == "notice" || p == "noindex" || p == "unpublish" }
+
+func validateDoctor(v *errs.Validation, country string, d *DoctorProfile) {
 	if d == nil {
 		return
 	}
-	if r := strings.TrimSpace(d.RegistrationNumber); r != "" && !regRE.MatchString(r) {
-		v.Add("doctor.registration_number", "must be 3 to 40 letters, digits, '-' or '/'")
+	if r := strings.TrimSpace(d.RegistrationNumber); r != "" && !compliance.ValidRegistration(country, r) {
+		if strings.EqualFold(country, "SG") {
+			v.Add("doctor.registration_number", "must be a Singapore MCR number such as M12345A")
+		} else {
+			v.Add("doctor.registration_number", "must be 3 to 32 letters, digits, '-' or '/'")
+		}
 	}
 	if utf8.RuneCountInString(d.Specialty) > 120 {
 		v.Add("doctor.specialty", "must be at most 120 characters")

@@ -3,6 +3,7 @@ package clinic
 import (
 	"context"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -16,6 +17,32 @@ import (
 type MemberView struct {
 	Member
 	DoctorProfile *DoctorProfile `json:"doctor,omitempty"`
+	// CredentialsStatus flags a doctor's sign-off ability for the clinic
+	// admins: "valid", "expiring" (within 30 days), "expired" or
+	// "incomplete" (no registration number or expiry date). Empty for
+	// non-doctors.
+	CredentialsStatus string `json:"credentials_status,omitempty"`
+}
+
+// ExpiryWarning is how long before expiry a doctor's credentials are
+// flagged to the clinic admins.
+const ExpiryWarning = 30 * 24 * time.Hour
+
+// CredentialsStatus classifies a doctor member's credentials on day now.
+func CredentialsStatus(m Member, now time.Time) string {
+	if m.Role != authz.RoleDoctor {
+		return ""
+	}
+	exp, err := time.Parse(time.DateOnly, m.CredentialsExpireOn)
+	switch {
+	case strings.TrimSpace(m.RegistrationNumber) == "" || err != nil:
+		return "incomplete"
+	case !m.CredentialsValidOn(now):
+		return "expired"
+	case !m.CredentialsValidOn(now.Add(ExpiryWarning)) || exp.Sub(now.UTC().Truncate(24*time.Hour)) < ExpiryWarning:
+		return "expiring"
+	}
+	return "valid"
 }
 
 func view(m Member) MemberView { return MemberView{Member: m, DoctorProfile: m.Doctor()} }
@@ -35,7 +62,7 @@ func (s *Service) AddMember(ctx context.Context, actor authz.Actor, slug string,
 	if in.Doctor != nil && in.Role != authz.RoleDoctor {
 		v.Add("doctor", "only a doctor member has a doctor profile")
 	}
-	validateDoctor(&v, in.Doctor)
+	validateDoctor(&v, c.RegistrationCountry, in.Doctor)
 	if err := v.Err(); err != nil {
 		return MemberView{}, err
 	}
@@ -108,8 +135,10 @@ func (s *Service) Members(ctx context.Context, clinicID int64, role string) ([]M
 		return nil, err
 	}
 	out := make([]MemberView, len(ms))
+	now := s.clock()
 	for i, m := range ms {
 		out[i] = view(m)
+		out[i].CredentialsStatus = CredentialsStatus(m, now)
 	}
 	return out, nil
 }
@@ -131,7 +160,7 @@ func (s *Service) UpdateMember(ctx context.Context, actor authz.Actor, slug stri
 	if p.Role != nil && !authz.ValidRole(*p.Role) {
 		v.Add("role", "must be writer, doctor or clinic_admin")
 	}
-	validateDoctor(&v, p.Doctor)
+	validateDoctor(&v, c.RegistrationCountry, p.Doctor)
 	if err := v.Err(); err != nil {
 		return MemberView{}, err
 	}

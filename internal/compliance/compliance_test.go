@@ -296,3 +296,16 @@ func TestRegistrationRuleFreeInputs(t *testing.T) {
 		t.Errorf("%+v", fs)
 	}
 }
+
+// "the top of a plug" is anatomy, not praise: a number-like word after a
+// wildcard must not turn "top" into a ranking claim.
+func TestTopOfIsNotLaudatory(t *testing.T) {
+	for _, s := range []string{"They remove the top of a plug for a short while.", "Apply to the top of the head."} {
+		if fs := Check(Input{Body: s}, Config{Packs: []string{"sg-healthcare-ads"}}); len(fs) != 0 {
+			t.Errorf("%q: %+v", s, fs)
+		}
+	}
+	if fs := Check(Input{Body: "We are a top 10 clinic."}, Config{Packs: []string{"sg-healthcare-ads"}}); len(fs) == 0 {
+		t.Error("top 10 not flagged")
+	}
+}

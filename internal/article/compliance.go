@@ -1,0 +1,179 @@
+package article
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+
+	"github.com/clinicpress/clinicpress/internal/authz"
+	"github.com/clinicpress/clinicpress/internal/clinic"
+	"github.com/clinicpress/clinicpress/internal/compliance"
+	"github.com/clinicpress/clinicpress/internal/errs"
+)
+
+// Ack is a doctor's written acknowledgement of one blocking finding of one
+// revision.
+type Ack struct {
+	ID                 int64     `json:"-"`
+	ClinicID           int64     `json:"-"`
+	ArticleID          int64     `json:"-"`
+	RevisionNumber     int       `json:"revision"`
+	FindingKey         string    `json:"finding"`
+	Rule               string    `json:"rule"`
+	DoctorID           int64     `json:"doctor_id"`
+	DoctorName         string    `json:"doctor_name" gorm:"->"`
+	RegistrationNumber string    `json:"registration_number"`
+	Reason             string    `json:"reason"`
+	CreatedAt          time.Time `json:"at"`
+}
+
+// TableName is the acknowledgements table.
+func (Ack) TableName() string { return "finding_acks" }
+
+// FindingKey identifies a finding within its revision.
+func FindingKey(f compliance.Finding) string {
+	return fmt.Sprintf("%s:%s:%d:%s:%d-%d", f.Rule, f.Field, f.Index, f.Part, f.Start, f.End)
+}
+
+// lint runs the clinic's advertising rules over a draft.
+func lint(c clinic.Clinic, d Draft) []compliance.Finding {
+	fs := compliance.Check(compliance.Input{Title: d.Title, Summary: d.Summary, Body: d.Body}, c.Compliance)
+	if fs == nil {
+		fs = []compliance.Finding{}
+	}
+	return fs
+}
+
+func acksTx(tx *gorm.DB, clinicID, articleID int64, revision int) ([]Ack, error) {
+	var out []Ack
+	err := tx.Table("finding_acks AS k").Select("k.*, u.name AS doctor_name").Joins("JOIN users u ON u.id = k.doctor_id").
+		Where("k.clinic_id = ? AND k.article_id = ? AND k.revision_number = ?", clinicID, articleID, revision).
+		Order("k.id").Find(&out).Error
+	return out, err
+}
+
+// Blocking returns the block-severity findings of rev not acknowledged in
+// acks.
+func Blocking(rev Revision, acks []Ack) []compliance.Finding {
+	done := map[string]bool{}
+	for _, k := range acks {
+		done[k.FindingKey] = true
+	}
+	var out []compliance.Finding
+	for _, f := range rev.Findings {
+		if f.Severity == compliance.SeverityBlock && !done[FindingKey(f)] {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// complianceGateTx refuses (409 compliance_blocked) while the revision has
+// blocking findings no doctor has acknowledged.
+func complianceGateTx(tx *gorm.DB, a Article, rev Revision) error {
+	acks, err := acksTx(tx, a.ClinicID, a.ID, rev.Number)
+	if err != nil {
+		return err
+	}
+	if b := Blocking(rev, acks); len(b) > 0 {
+		e := errs.Conflict("compliance_blocked", "revision %d has %d advertising-rule finding(s) that block it (first: %q, %s); fix the text or have a doctor acknowledge each with a reason",
+			rev.Number, len(b), b[0].Match, b[0].Message)
+		keys := make([]map[string]any, len(b))
+		for i, f := range b {
+			keys[i] = map[string]any{"key": FindingKey(f), "rule": f.Rule, "field": f.Field, "match": f.Match, "line": f.Line, "column": f.Column}
+		}
+		e.Extra = map[string]any{"findings": keys}
+		return e
+	}
+	return nil
+}
+
+// AckInput acknowledges one blocking finding of the current revision.
+type AckInput struct {
+	Revision int
+	Finding  string
+	Reason   string
+}
+
+// Acknowledge records a doctor's reasoned acknowledgement of a blocking
+// finding of the current revision. Only an eligible doctor of the clinic
+// (registered, unexpired credentials, and not an author of the text since
+// the last approval) may acknowledge.
+func (s *Service) Acknowledge(ctx context.Context, actor authz.Actor, clinicSlug string, id int64, in AckInput) (View, error) {
+	var v errs.Validation
+	in.Reason = strings.TrimSpace(in.Reason)
+	if utf8.RuneCountInString(in.Reason) < 10 || utf8.RuneCountInString(in.Reason) > 2000 {
+		v.Add("reason", "explain in 10 to 2000 characters why the wording is acceptable")
+	}
+	if in.Revision <= 0 {
+		v.Add("revision", "is required: the revision the finding belongs to")
+	}
+	if in.Finding == "" {
+		v.Add("finding", "is required: the finding's key")
+	}
+	if err := v.Err(); err != nil {
+		return View{}, err
+	}
+	return s.change(ctx, actor, clinicSlug, id, authz.ActReview, nil, func(tx *gorm.DB, c clinic.Clinic, a *Article) error {
+		cur, err := revisionTx(tx, c.ID, a.ID, a.CurrentRevision)
+		if err != nil {
+			return err
+		}
+		if in.Revision != cur.Number {
+			return errs.Conflict("stale_revision", "findings can only be acknowledged on the current revision (%d)", cur.Number)
+		}
+		var f *compliance.Finding
+		for i := range cur.Findings {
+			if FindingKey(cur.Findings[i]) == in.Finding && cur.Findings[i].Severity == compliance.SeverityBlock {
+				f = &cur.Findings[i]
+			}
+		}
+		if f == nil {
+			return errs.NotFound("blocking finding")
+		}
+		now := s.clock()
+		if err := eligibleDoctorTx(tx, *a, cur.Number, actor.UserID, now); err != nil {
+			return err
+		}
+		m, err := clinic.MembershipTx(tx, c.ID, actor.UserID)
+		if err != nil {
+			return err
+		}
+		var n int64
+		if err := tx.Model(&Ack{}).Where("article_id = ? AND revision_number = ? AND finding_key = ?", a.ID, cur.Number, in.Finding).Count(&n).Error; err != nil {
+			return err
+		}
+		if n > 0 {
+			return errs.Conflict("already_acknowledged", "this finding is already acknowledged")
+		}
+		k := Ack{ClinicID: c.ID, ArticleID: a.ID, RevisionNumber: cur.Number, FindingKey: in.Finding, Rule: f.Rule,
+			DoctorID: actor.UserID, RegistrationNumber: m.RegistrationNumber, Reason: in.Reason, CreatedAt: now}
+		if err := tx.Omit("doctor_name").Create(&k).Error; err != nil {
+			return err
+		}
+		a.UpdatedAt = now
+		if err := save(tx, a, a.Version); err != nil {
+			return err
+		}
+		return s.record(tx, actor, *a, "finding.acknowledged", cur.Number, cur.Number, nil,
+			map[string]any{"finding": in.Finding, "rule": f.Rule, "match": f.Match, "reason": in.Reason, "registration_number": m.RegistrationNumber})
+	})
+}
+
+// Lint checks text against the clinic's advertising rules without saving.
+func (s *Service) Lint(ctx context.Context, actor authz.Actor, clinicSlug string, d Draft) ([]compliance.Finding, error) {
+	c, err := s.access(ctx, actor, clinicSlug, authz.ActRead)
+	if err != nil {
+		return nil, err
+	}
+	if len(d.Title)+len(d.Summary)+len(d.Body) > MaxBody+MaxTitle+MaxSummary {
+		v := errs.Validation{}
+		v.Add("body", "must be at most %d characters", MaxBody)
+		return nil, v.Err()
+	}
+	return lint(c, d), nil
+}
