@@ -18,6 +18,9 @@ import (
 	"github.com/clinicpress/clinicpress/internal/db"
 	"github.com/clinicpress/clinicpress/internal/jobs"
 	"github.com/clinicpress/clinicpress/internal/server"
+	"github.com/clinicpress/clinicpress/internal/site"
+	"github.com/clinicpress/clinicpress/internal/theme"
+	"github.com/clinicpress/clinicpress/themes"
 )
 
 // Config is what the product is built from.
@@ -38,6 +41,8 @@ type App struct {
 	Accounts *account.Service
 	Clinics  *clinic.Service
 	Articles *article.Service
+	Themes   *theme.Engine
+	Site     *site.Site
 	HTTP     *fiber.App
 	Jobs     []jobs.Job
 
@@ -75,17 +80,30 @@ func Build(ctx context.Context, cfg Config) (*App, error) {
 	}
 	a := &App{DB: cfg.DB, Authz: z}
 	a.Accounts = account.New(cfg.DB, z, account.Options{Argon2: cfg.Argon2, Now: cfg.Now, DisableThrottle: cfg.NoThrottle})
-	a.Clinics = clinic.New(cfg.DB, z, a.Accounts, nil, cfg.Now, a.changed)
+	eng, err := theme.New(themes.FS, cfg.ThemesDir)
+	if err != nil {
+		return nil, err
+	}
+	a.Themes = eng
+	a.Clinics = clinic.New(cfg.DB, z, a.Accounts, eng, cfg.Now, a.changed)
 	a.Articles = article.New(cfg.DB, a.Clinics, cfg.Now, a.changed)
 	a.Jobs = []jobs.Job{
 		{Name: "scheduled-publish", Interval: 15 * time.Second, Run: a.Articles.FireScheduled},
 		{Name: "review-overdue", Interval: 5 * time.Minute, Run: a.Articles.ApplyOverdue},
 	}
 
-	// Parts are mounted in order; the public site's catch-all goes last.
+	apiPart := &api.API{Accounts: a.Accounts, Clinics: a.Clinics, Articles: a.Articles}
+	a.Site = site.New(site.Config{DB: cfg.DB, Clinics: a.Clinics, Articles: a.Articles, API: apiPart, Themes: eng, Now: cfg.Now})
+	a.OnChange(a.Site.Changed)
+	a.Jobs = append(a.Jobs, jobs.Job{Name: "site-epochs", Interval: 2 * time.Second, Run: a.Site.PollEpochs})
+
+	// Parts are mounted in order; the public site's catch-all goes last
+	// (its preview API goes before the API's /api/v1 catch-all).
 	parts := []server.Part{
-		&api.API{Accounts: a.Accounts, Clinics: a.Clinics, Articles: a.Articles},
+		a.Site.APIPart(),
+		apiPart,
 	}
+	parts = append(parts, a.Site)
 	a.HTTP = server.New(server.Config{TrustedProxies: cfg.TrustedProxies, Ready: cfg.DB}, parts...)
 	return a, nil
 }

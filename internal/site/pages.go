@@ -1,0 +1,420 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"html/template"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/clinicpress/clinicpress/internal/article"
+	"github.com/clinicpress/clinicpress/internal/clinic"
+	"github.com/clinicpress/clinicpress/internal/live"
+	"github.com/clinicpress/clinicpress/internal/render"
+	"github.com/clinicpress/clinicpress/internal/theme"
+)
+
+// pageSize is the number of articles on a home, tag or doctor page.
+const pageSize = 20
+
+// maxReviewed is the number of reviewed articles a doctor's page lists
+// (the theme's doctor page has no pager; older ones are on the home and
+// tag pages).
+const maxReviewed = 50
+
+// route builds the response for r.
+func (s *Site) route(ctx context.Context, r req) (result, error) {
+	p := r.path
+	switch {
+	case p == "/":
+		return s.home(ctx, r)
+	case strings.HasPrefix(p, "/articles/"):
+		slug, ok := segment(p, "/articles/")
+		if !ok {
+			return s.notFound(r)
+		}
+		return s.articlePage(ctx, r, slug)
+	case strings.HasPrefix(p, "/tags/"):
+		tag, ok := segment(p, "/tags/")
+		if !ok {
+			return s.notFound(r)
+		}
+		return s.tagPage(ctx, r, tag)
+	case p == "/doctors" || p == "/doctors/":
+		return s.doctorsPage(ctx, r)
+	case strings.HasPrefix(p, "/doctors/"):
+		slug, ok := segment(p, "/doctors/")
+		if !ok {
+			return s.notFound(r)
+		}
+		return s.doctorPage(ctx, r, slug)
+	case p == "/search":
+		return s.searchPage(ctx, r)
+	case p == "/sitemap.xml":
+		return s.sitemap(ctx, r)
+	case p == "/feed.xml":
+		return s.feed(ctx, r)
+	case p == "/robots.txt":
+		return s.robots(r), nil
+	case strings.HasPrefix(p, "/preview/"):
+		tok, ok := segment(p, "/preview/")
+		if !ok {
+			return s.notFound(r)
+		}
+		return s.previewPage(ctx, r, tok)
+	}
+	return s.notFound(r)
+}
+
+// segment returns the one unescaped path segment after prefix.
+func segment(p, prefix string) (string, bool) {
+	raw := strings.TrimPrefix(p, prefix)
+	if raw == "" || strings.Contains(raw, "/") || len(raw) > 300 {
+		return "", false
+	}
+	v, err := url.PathUnescape(raw)
+	if err != nil || v == "" {
+		return "", false
+	}
+	return v, true
+}
+
+// siteOf is the theme's view of the clinic.
+func siteOf(c *clinic.Clinic, base string) theme.Site {
+	b := c.Branding
+	return theme.Site{Name: c.Name, Tagline: b.Tagline, LogoURL: b.LogoURL, PrimaryColor: b.PrimaryColor, Phone: b.Phone,
+		Email: b.Email, Address: b.Address, FooterNotice: b.FooterNotice, BaseURL: base, Lang: "en"}
+}
+
+func navOf(base, current string) []theme.NavLink {
+	nav := []theme.NavLink{
+		{Label: "Articles", URL: base + "/"},
+		{Label: "Our doctors", URL: base + "/doctors"},
+		{Label: "Search", URL: base + "/search"},
+	}
+	for i := range nav {
+		nav[i].Current = nav[i].Label == current
+	}
+	return nav
+}
+
+func (s *Site) view(r req, current string) *theme.View {
+	return &theme.View{Site: siteOf(r.clinic, r.base), Nav: navOf(r.base, current)}
+}
+
+// html renders page with the clinic's theme into a cacheable 200 result.
+func (s *Site) html(r req, page string, v *theme.View, status int) (result, error) {
+	var b bytes.Buffer
+	b.Grow(32 << 10)
+	name := r.clinic.Theme
+	if err := s.themes.Validate(name); err != nil {
+		name = theme.DefaultTheme // a theme removed from disk since it was chosen
+	}
+	if err := s.themes.Render(&b, name, page, v); err != nil {
+		return result{}, err
+	}
+	return result{status: status, ctype: fiber.MIMETextHTMLCharsetUTF8, cacheControl: ccPublic, body: b.Bytes(),
+		cacheable: status == fiber.StatusOK}, nil
+}
+
+// notFound is the theme's 404 page; it is not cached (any path can ask).
+func (s *Site) notFound(r req) (result, error) {
+	v := s.view(r, "")
+	v.Page = theme.Page{Title: "Page not found", Description: "The page you asked for is not on this site.", NoIndex: true}
+	res, err := s.html(r, theme.PageNotFound, v, fiber.StatusNotFound)
+	res.cacheControl = ccShort
+	return res, err
+}
+
+func (s *Site) tagURL(r req, tag string) string { return r.base + "/tags/" + url.PathEscape(tag) }
+
+func (s *Site) cards(r req, cs []live.Card) []theme.ArticleCard {
+	out := make([]theme.ArticleCard, len(cs))
+	for i, c := range cs {
+		tags := make([]theme.Tag, len(c.Tags))
+		for j, t := range c.Tags {
+			tags[j] = theme.Tag{Name: t, URL: s.tagURL(r, t)}
+		}
+		out[i] = theme.ArticleCard{Title: c.Title, URL: r.base + "/articles/" + url.PathEscape(c.Slug), Summary: c.Summary,
+			PublishedAt: c.PublishedAt, ReviewerName: c.ReviewerName, Tags: tags}
+	}
+	return out
+}
+
+// cursorParam reads ?before=; ok is false for a malformed cursor.
+func cursorParam(r req) (*live.Cursor, bool) {
+	raw := r.query.Get("before")
+	if raw == "" {
+		return nil, true
+	}
+	c, ok := live.ParseCursor(raw)
+	if !ok {
+		return nil, false
+	}
+	return &c, true
+}
+
+// pager sets the list's links: older articles by cursor, newer by going
+// back to the first page (keyset pages only run forwards).
+func pager(l *theme.ListView, self string, before *live.Cursor, next *live.Cursor) {
+	if next != nil {
+		l.NextURL = self + "?before=" + next.String()
+	}
+	if before != nil {
+		l.PrevURL = self
+	}
+}
+
+func pageURL(self string, before *live.Cursor) string {
+	if before == nil {
+		return self
+	}
+	return self + "?before=" + before.String()
+}
+
+func (s *Site) home(ctx context.Context, r req) (result, error) {
+	before, ok := cursorParam(r)
+	if !ok {
+		return s.notFound(r)
+	}
+	cs, next, err := s.live.Latest(ctx, r.clinic.ID, before, pageSize)
+	if err != nil {
+		return result{}, err
+	}
+	v := s.view(r, "Articles")
+	v.List = &theme.ListView{Heading: "Health articles reviewed by our doctors",
+		Intro:    "Every article on this site is checked by one of our doctors before it is published.",
+		Articles: s.cards(r, cs)}
+	if before != nil {
+		v.List.Heading = "Older health articles"
+	}
+	pager(v.List, r.base+"/", before, next)
+	v.Page = theme.Page{Title: r.clinic.Name, Description: r.clinic.Branding.Tagline, Canonical: pageURL(r.base+"/", before),
+		JSONLD: theme.SiteJSONLD(v.Site)}
+	return s.html(r, theme.PageHome, v, fiber.StatusOK)
+}
+
+func (s *Site) tagPage(ctx context.Context, r req, tag string) (result, error) {
+	before, ok := cursorParam(r)
+	if !ok {
+		return s.notFound(r)
+	}
+	cs, next, err := s.live.Tagged(ctx, r.clinic.ID, tag, before, pageSize)
+	if err != nil {
+		return result{}, err
+	}
+	if len(cs) == 0 && before == nil {
+		return s.notFound(r)
+	}
+	v := s.view(r, "")
+	self := s.tagURL(r, tag)
+	v.List = &theme.ListView{Heading: "Articles about " + tag, Articles: s.cards(r, cs)}
+	pager(v.List, self, before, next)
+	v.Page = theme.Page{Title: "Articles about " + tag, Description: "Doctor-reviewed articles about " + tag + " from " + r.clinic.Name + ".",
+		Canonical: pageURL(self, before)}
+	return s.html(r, theme.PageTag, v, fiber.StatusOK)
+}
+
+// doctorSlug is the stable URL slug of a doctor: name and user id.
+func doctorSlug(name string, id int64) string {
+	s := article.Slugify(name)
+	if s == "" {
+		s = "dr"
+	}
+	return s + "-" + strconv.FormatInt(id, 10)
+}
+
+// doctorID reads the user id at the end of a doctor slug.
+func doctorID(slug string) (int64, bool) {
+	i := strings.LastIndexByte(slug, '-')
+	id, err := strconv.ParseInt(slug[i+1:], 10, 64)
+	return id, err == nil && id > 0
+}
+
+func (s *Site) doctorURL(r req, name string, id int64) string {
+	return r.base + "/doctors/" + doctorSlug(name, id)
+}
+
+func (s *Site) doctorsPage(ctx context.Context, r req) (result, error) {
+	ms, err := s.clinics.Members(ctx, r.clinic.ID, "doctor")
+	if err != nil {
+		return result{}, err
+	}
+	v := s.view(r, "Our doctors")
+	for _, m := range ms {
+		v.Doctors = append(v.Doctors, theme.DoctorView{Name: m.Name, URL: s.doctorURL(r, m.Name, m.UserID),
+			Specialty: m.Specialty, RegistrationNumber: m.RegistrationNumber})
+	}
+	v.Page = theme.Page{Title: "Our doctors", Description: "The doctors who medically review the health articles of " + r.clinic.Name + ".",
+		Canonical: r.base + "/doctors"}
+	res, err := s.html(r, theme.PageDoctors, v, fiber.StatusOK)
+	if errors.Is(err, theme.ErrUnknownPage) {
+		return s.notFound(r) // the doctors page is optional in a theme
+	}
+	return res, err
+}
+
+func (s *Site) doctorPage(ctx context.Context, r req, slug string) (result, error) {
+	id, ok := doctorID(slug)
+	if !ok {
+		return s.notFound(r)
+	}
+	ms, err := s.clinics.Members(ctx, r.clinic.ID, "doctor")
+	if err != nil {
+		return result{}, err
+	}
+	var m *clinic.MemberView
+	for i := range ms {
+		if ms[i].UserID == id {
+			m = &ms[i]
+		}
+	}
+	if m == nil {
+		return s.notFound(r)
+	}
+	self := s.doctorURL(r, m.Name, m.UserID)
+	if want := doctorSlug(m.Name, m.UserID); want != slug {
+		return result{status: fiber.StatusMovedPermanently, location: self}, nil
+	}
+	cs, _, err := s.live.ReviewedBy(ctx, r.clinic.ID, m.UserID, nil, maxReviewed)
+	if err != nil {
+		return result{}, err
+	}
+	v := s.view(r, "")
+	v.Doctor = &theme.DoctorView{Name: m.Name, URL: self, Specialty: m.Specialty, RegistrationNumber: m.RegistrationNumber,
+		Reviewed: s.cards(r, cs)}
+	title := "Dr " + m.Name
+	if m.Specialty != "" {
+		title += ", " + m.Specialty
+	}
+	v.Page = theme.Page{Title: title, Description: "Profile of Dr " + m.Name + " of " + r.clinic.Name + " and the articles they have medically reviewed.",
+		Canonical: self, OGType: "profile"}
+	return s.html(r, theme.PageDoctor, v, fiber.StatusOK)
+}
+
+func (s *Site) searchPage(ctx context.Context, r req) (result, error) {
+	q := strings.TrimSpace(r.query.Get("q"))
+	if len([]rune(q)) > live.MaxQueryRunes {
+		q = string([]rune(q)[:live.MaxQueryRunes])
+	}
+	v := s.view(r, "Search")
+	v.Search = &theme.SearchView{Query: q}
+	v.Page = theme.Page{Title: "Search", Description: "Search the doctor-reviewed health articles of " + r.clinic.Name + ".",
+		Canonical: r.base + "/search"}
+	if q != "" {
+		cs, total, err := s.live.Search(ctx, r.clinic.ID, q)
+		if err != nil {
+			return result{}, err
+		}
+		v.Search.Results, v.Search.Total = s.cards(r, cs), total
+		v.Page.Title = "Search results for " + q
+		v.Page.NoIndex = true
+	}
+	res, err := s.html(r, theme.PageSearch, v, fiber.StatusOK)
+	// Search results are not kept in the page cache: any query can be
+	// asked, and caching them would let anyone flush the useful pages.
+	res.cacheable = q == ""
+	if q != "" {
+		res.cacheControl = ccShort
+	}
+	return res, err
+}
+
+// articleView builds the theme view of a live article and its JSON-LD.
+func (s *Site) articlePage(ctx context.Context, r req, slug string) (result, error) {
+	a, err := s.live.Article(ctx, r.clinic.ID, slug)
+	if errors.Is(err, live.ErrNotFound) {
+		return s.notFound(r)
+	}
+	if err != nil {
+		return result{}, err
+	}
+	doc, err := s.md.Markdown(a.Body)
+	if err != nil {
+		return result{}, err
+	}
+	v := s.view(r, "")
+	reviewer := theme.Reviewer{Name: a.ReviewerName, Specialty: a.Specialty, RegistrationNumber: a.RegistrationNumber}
+	if a.ReviewerListed {
+		reviewer.ProfileURL = s.doctorURL(r, a.ReviewerName, a.ReviewerID)
+	}
+	av := &theme.ArticleView{
+		Slug: a.Slug, URL: r.base + "/articles/" + url.PathEscape(a.Slug), Title: a.Title, Summary: a.Summary,
+		BodyHTML: doc.HTML, Headings: headings(doc.Headings), Tags: s.tags(r, a.Tags),
+		Author: theme.Person{Name: a.AuthorName}, Reviewer: reviewer, ReviewedOn: a.ReviewedAt,
+		PublishedAt: a.FirstPublishedAt, ReviewOverdue: s.now().After(a.ReviewDueAt),
+		ReadingMinutes: (doc.Words + 199) / 200,
+	}
+	if a.PublishedAt.After(a.FirstPublishedAt) {
+		av.ModifiedAt = a.PublishedAt
+	}
+	// The FAQ stays in the body where the writer put it; it is described
+	// once more only in the FAQPage JSON-LD, not shown twice.
+	v.Article = av
+	v.Page = theme.Page{Title: a.Title, Description: a.Summary, Canonical: av.URL, OGType: "article",
+		JSONLD: articleJSONLD(r, a, av, doc)}
+	return s.html(r, theme.PageArticle, v, fiber.StatusOK)
+}
+
+// articleJSONLD is the MedicalWebPage (and FAQPage) of a live article.
+func articleJSONLD(r req, a live.Article, av *theme.ArticleView, doc render.Document) []template.JS {
+	b := r.clinic.Branding
+	modified := a.PublishedAt
+	page := render.MedicalPage{
+		URL: av.URL, Headline: a.Title, Description: a.Summary, InLanguage: "en",
+		Author:        render.Person{Name: a.AuthorName},
+		ReviewedBy:    render.Person{Name: "Dr " + a.ReviewerName, Identifier: a.RegistrationNumber, Specialty: a.Specialty, URL: av.Reviewer.ProfileURL},
+		LastReviewed:  a.ReviewedAt,
+		DatePublished: a.FirstPublishedAt,
+		DateModified:  modified,
+		Publisher:     render.Organization{Name: r.clinic.Name, URL: r.base + "/", Logo: absURL(r, b.LogoURL), Telephone: b.Phone, Email: b.Email},
+		Keywords:      a.Tags,
+	}
+	out := []template.JS{render.MedicalWebPageJSONLD(page)}
+	if faq := render.FAQPageJSONLD(av.URL, doc.FAQ); faq != "" {
+		out = append(out, faq)
+	}
+	return out
+}
+
+// absURL makes a root-relative URL absolute on the request's origin.
+func absURL(r req, u string) string {
+	if strings.HasPrefix(u, "/") && !strings.HasPrefix(u, "//") {
+		return strings.TrimSuffix(r.base, r.prefix) + u
+	}
+	return u
+}
+
+func headings(hs []render.Heading) []theme.Heading {
+	var out []theme.Heading
+	for _, h := range hs {
+		if h.Level <= 3 {
+			out = append(out, theme.Heading{Level: h.Level, ID: h.ID, Text: h.Text})
+		}
+	}
+	return out
+}
+
+func (s *Site) tags(r req, ts []string) []theme.Tag {
+	out := make([]theme.Tag, len(ts))
+	for i, t := range ts {
+		out[i] = theme.Tag{Name: t, URL: s.tagURL(r, t)}
+	}
+	return out
+}
+
+// date helpers shared by the feeds.
+func maxTime(ts ...time.Time) time.Time {
+	var m time.Time
+	for _, t := range ts {
+		if t.After(m) {
+			m = t
+		}
+	}
+	return m
+}

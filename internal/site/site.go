@@ -1,0 +1,440 @@
+// Package site serves the clinics' public websites: the request's Host (or
+// the /sites/{clinic} prefix) picks the clinic, pages are built from live
+// revisions only (through internal/live) and rendered with the clinic's
+// theme (internal/theme), and every rendered page is kept in an in-memory
+// cache with its gzip and brotli variants and ETag until something the
+// clinic's pages show changes.
+//
+// Cache invalidation: the app calls Changed after every publish, unpublish,
+// archive, scheduled publish, clinic settings change and membership or
+// doctor profile change; Changed drops that clinic's pages at once and bumps
+// the clinic's row in site_epochs. Other instances on the same database
+// poll site_epochs (PollEpochs, every two seconds) and drop the pages of
+// every clinic whose epoch moved, so a change made on one instance reaches
+// the others within one poll. Entries also expire after a few minutes, which
+// bounds staleness if a bump is ever lost and refreshes the "review
+// overdue" notices that depend on the clock.
+//
+// It also serves draft previews: a clinic member mints a random token for
+// one revision (stored hashed, expiring, revocable) and the link renders
+// that revision with the clinic's theme, noindex and never cached.
+package site
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/clinicpress/clinicpress/internal/api"
+	"github.com/clinicpress/clinicpress/internal/article"
+	"github.com/clinicpress/clinicpress/internal/clinic"
+	"github.com/clinicpress/clinicpress/internal/db"
+	"github.com/clinicpress/clinicpress/internal/errs"
+	"github.com/clinicpress/clinicpress/internal/live"
+	"github.com/clinicpress/clinicpress/internal/render"
+	"github.com/clinicpress/clinicpress/internal/theme"
+)
+
+// Config is what the public sites are built from.
+type Config struct {
+	DB       *db.DB
+	Clinics  *clinic.Service
+	Articles *article.Service // access checks for preview links
+	API      *api.API         // authentication of the preview API
+	Themes   *theme.Engine
+	Now      func() time.Time // nil: the wall clock
+	// CacheBytes caps the page cache (default 48 MiB); CacheEntries caps
+	// its number of pages (default 20,000); CacheTTL is how long a page may
+	// stay cached without any change (default 5 minutes).
+	CacheBytes   int64
+	CacheEntries int
+	CacheTTL     time.Duration
+}
+
+// Site is the public-site part of the HTTP app.
+type Site struct {
+	live     *live.Store
+	clinics  *clinic.Service
+	articles *article.Service
+	api      *api.API
+	themes   *theme.Engine
+	md       *render.Renderer
+	now      func() time.Time
+	cache    *pageCache
+	flight   singleflight.Group
+
+	infoMu  sync.RWMutex
+	byHost  map[string]*clinic.Clinic
+	bySlug  map[string]*clinic.Clinic
+	epochMu sync.Mutex
+	epochs  map[int64]int64 // last epoch seen per clinic; nil before the first poll
+}
+
+// New builds the public sites.
+func New(cfg Config) *Site {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.CacheBytes <= 0 {
+		cfg.CacheBytes = 48 << 20
+	}
+	if cfg.CacheEntries <= 0 {
+		cfg.CacheEntries = 20000
+	}
+	if cfg.CacheTTL <= 0 {
+		cfg.CacheTTL = 5 * time.Minute
+	}
+	return &Site{
+		live: live.New(cfg.DB), clinics: cfg.Clinics, articles: cfg.Articles, api: cfg.API, themes: cfg.Themes,
+		md: render.New(), now: cfg.Now, cache: newPageCache(cfg.CacheBytes, cfg.CacheEntries, cfg.CacheTTL),
+		byHost: map[string]*clinic.Clinic{}, bySlug: map[string]*clinic.Clinic{},
+	}
+}
+
+// Register mounts the public pages: /sites/{clinic}/... and, for every
+// other GET outside /api and /admin, the site the Host header names. Mount
+// it last: it answers every path it is given.
+func (s *Site) Register(r fiber.Router) {
+	r.Get("/*", s.handle)
+}
+
+// APIPart returns the part holding the preview-link API routes under
+// /api/v1; mount it before the API part (whose catch-all answers 404 for
+// unknown /api/v1 routes).
+func (s *Site) APIPart() interface{ Register(fiber.Router) } { return previewAPI{s} }
+
+// Changed drops the clinic's cached pages and tells the other instances.
+// The app calls it after anything the clinic's public pages show changed.
+func (s *Site) Changed(clinicID int64) {
+	s.forget(clinicID)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	epoch, err := s.live.BumpEpoch(ctx, clinicID)
+	if err != nil {
+		slog.Error("site: bump epoch (other instances will notice only when their cache entries expire)", "clinic", clinicID, "err", err)
+		return
+	}
+	s.epochMu.Lock()
+	if s.epochs != nil && s.epochs[clinicID] < epoch {
+		s.epochs[clinicID] = epoch
+	}
+	s.epochMu.Unlock()
+}
+
+// forget drops the clinic's pages and the cached clinic settings.
+func (s *Site) forget(clinicID int64) {
+	s.cache.invalidate(clinicID)
+	s.infoMu.Lock()
+	clear(s.byHost)
+	clear(s.bySlug)
+	s.infoMu.Unlock()
+}
+
+// PollEpochs reads site_epochs and drops the pages of every clinic another
+// instance changed since the last poll; it returns how many clinics that
+// was. Run it every second or two (app.Jobs does).
+func (s *Site) PollEpochs(ctx context.Context) (int, error) {
+	cur, err := s.live.Epochs(ctx)
+	if err != nil {
+		return 0, err
+	}
+	s.epochMu.Lock()
+	first := s.epochs == nil
+	if first {
+		s.epochs = map[int64]int64{}
+	}
+	var stale []int64
+	for id, ep := range cur {
+		if ep > s.epochs[id] {
+			if !first {
+				stale = append(stale, id)
+			}
+			s.epochs[id] = ep
+		}
+	}
+	s.epochMu.Unlock()
+	for _, id := range stale {
+		s.forget(id)
+	}
+	return len(stale), nil
+}
+
+// CacheStats reports the page cache's entries, bytes, hits, misses and
+// evictions (for the bench and diagnostics).
+func (s *Site) CacheStats() (entries int, size int64, hits, misses, evictions int64) {
+	return s.cache.stats()
+}
+
+var (
+	prefixAPI   = []byte("/api/")
+	prefixAdmin = []byte("/admin")
+	prefixSites = []byte("/sites/")
+	hdrXFH      = []byte(fiber.HeaderXForwardedHost)
+)
+
+// hostBytes is c.Hostname() without the copy.
+func hostBytes(c *fiber.Ctx) []byte {
+	if c.IsProxyTrusted() {
+		if h := c.Request().Header.PeekBytes(hdrXFH); len(h) > 0 {
+			if i := bytes.IndexByte(h, ','); i >= 0 {
+				h = h[:i]
+			}
+			return h
+		}
+	}
+	return c.Request().URI().Host()
+}
+
+var keyPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+
+// handle serves one public GET or HEAD request.
+func (s *Site) handle(c *fiber.Ctx) error {
+	p := c.Request().URI().PathOriginal()
+	if bytes.HasPrefix(p, prefixAPI) || bytes.Equal(p, prefixAPI[:4]) || bytes.HasPrefix(p, prefixAdmin) {
+		return c.Next()
+	}
+	kp := keyPool.Get().(*[]byte)
+	key := append((*kp)[:0], c.Protocol()...)
+	key = append(key, "://"...)
+	key = append(key, hostBytes(c)...)
+	key = append(key, c.Request().RequestURI()...)
+	if e := s.cache.get(key); e != nil {
+		*kp = key
+		keyPool.Put(kp)
+		return writeEntry(c, e)
+	}
+	skey := string(key)
+	*kp = key
+	keyPool.Put(kp)
+	return s.miss(c, skey)
+}
+
+// req is a resolved public request.
+type req struct {
+	clinic *clinic.Clinic
+	base   string // absolute site root without trailing slash
+	prefix string // "" or "/sites/{slug}": the path part of base
+	path   string // path below the site root, starting with "/"
+	query  url.Values
+}
+
+// miss resolves the clinic, renders the page and caches it when it may be.
+func (s *Site) miss(c *fiber.Ctx, key string) error {
+	ctx := c.UserContext()
+	rawPath := string(c.Request().URI().PathOriginal())
+	origin := c.Protocol() + "://" + c.Hostname()
+	var r req
+	var err error
+	if strings.HasPrefix(rawPath, "/sites/") {
+		rest := strings.TrimPrefix(rawPath, "/sites/")
+		slug, sub, _ := strings.Cut(rest, "/")
+		r.clinic, err = s.clinicBySlug(ctx, slug)
+		r.prefix = "/sites/" + slug
+		r.base = origin + r.prefix
+		r.path = "/" + sub
+		if err == nil && !strings.Contains(rest, "/") {
+			// /sites/slug -> /sites/slug/ so that relative paths are stable.
+			return c.Redirect(r.prefix+"/", fiber.StatusMovedPermanently)
+		}
+	} else {
+		r.clinic, err = s.clinicByHost(ctx, c.Hostname())
+		r.base = origin
+		r.path = rawPath
+	}
+	if err != nil {
+		if errors.Is(err, errUnknownSite) {
+			return unknownSite(c)
+		}
+		return s.internalError(c, err)
+	}
+	r.query, _ = url.ParseQuery(string(c.Request().URI().QueryString()))
+
+	// Concurrent misses of one URL render it once.
+	v, err, _ := s.flight.Do(key, func() (any, error) {
+		gen := s.cache.gen(r.clinic.ID)
+		res, err := s.route(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		if !res.cacheable {
+			return res, nil
+		}
+		e := newEntry(key, r.clinic.ID, res.status, res.ctype, res.cacheControl, res.body, s.cache.ttl)
+		s.cache.put(e, gen)
+		return e, nil
+	})
+	if err != nil {
+		return s.internalError(c, err)
+	}
+	if e, ok := v.(*entry); ok {
+		return writeEntry(c, e)
+	}
+	return writeResult(c, v.(result))
+}
+
+var errUnknownSite = errors.New("site: unknown site")
+
+func (s *Site) clinicBySlug(ctx context.Context, slug string) (*clinic.Clinic, error) {
+	s.infoMu.RLock()
+	cl := s.bySlug[slug]
+	s.infoMu.RUnlock()
+	if cl != nil {
+		return cl, nil
+	}
+	if !clinic.ValidSlug(slug) {
+		return nil, errUnknownSite
+	}
+	c, err := s.clinics.BySlug(ctx, slug)
+	if errs.HasCode(err, "not_found") {
+		return nil, errUnknownSite
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.infoMu.Lock()
+	s.bySlug[slug] = &c
+	s.infoMu.Unlock()
+	return &c, nil
+}
+
+func (s *Site) clinicByHost(ctx context.Context, host string) (*clinic.Clinic, error) {
+	host = strings.ToLower(host)
+	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.Contains(host[i:], "]") {
+		host = host[:i]
+	}
+	s.infoMu.RLock()
+	cl := s.byHost[host]
+	s.infoMu.RUnlock()
+	if cl != nil {
+		return cl, nil
+	}
+	if host == "" || len(host) > 253 {
+		return nil, errUnknownSite
+	}
+	c, err := s.clinics.ByHost(ctx, host)
+	if errs.HasCode(err, "not_found") {
+		return nil, errUnknownSite
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.infoMu.Lock()
+	if len(s.byHost) < 10000 {
+		s.byHost[host] = &c
+	}
+	s.infoMu.Unlock()
+	return &c, nil
+}
+
+// result is a rendered response before it is cached or written.
+type result struct {
+	status       int
+	ctype        string
+	cacheControl string
+	body         []byte
+	cacheable    bool
+	noindex      bool
+	location     string
+}
+
+// Cache-Control values.
+const (
+	// ccPublic lets browsers and shared caches keep a page for a minute and
+	// serve it stale for one more while they revalidate (a 304 from memory).
+	ccPublic = "public, max-age=60, stale-while-revalidate=60"
+	// ccPrivate is for previews: never stored anywhere.
+	ccPrivate = "private, no-store"
+	// ccShort is for 404 pages and search results, which are not cached here.
+	ccShort = "public, max-age=30"
+)
+
+var (
+	hdrCacheControl   = []byte(fiber.HeaderCacheControl)
+	hdrETag           = []byte(fiber.HeaderETag)
+	hdrVary           = []byte(fiber.HeaderVary)
+	hdrContentEnc     = []byte(fiber.HeaderContentEncoding)
+	hdrIfNoneMatch    = []byte(fiber.HeaderIfNoneMatch)
+	hdrAcceptEncoding = []byte(fiber.HeaderAcceptEncoding)
+	valAcceptEncoding = []byte(fiber.HeaderAcceptEncoding)
+	valGzip           = []byte("gzip")
+	valBr             = []byte("br")
+)
+
+// writeEntry sends a cached entry: 304 when If-None-Match names it,
+// otherwise the best variant the client accepts. It allocates nothing.
+func writeEntry(c *fiber.Ctx, e *entry) error {
+	resp := c.Response()
+	h := &resp.Header
+	h.SetContentTypeBytes(e.ctype)
+	h.SetCanonical(hdrCacheControl, e.cc)
+	h.SetCanonical(hdrVary, valAcceptEncoding)
+	if inm := c.Request().Header.PeekBytes(hdrIfNoneMatch); len(inm) > 0 && etagMatches(inm, e.hash) {
+		h.SetCanonical(hdrETag, e.etag)
+		resp.SetStatusCode(fiber.StatusNotModified)
+		resp.SkipBody = true
+		return nil
+	}
+	body, tag := e.plain, e.etag
+	if ae := c.Request().Header.PeekBytes(hdrAcceptEncoding); len(ae) > 0 {
+		switch {
+		case e.br != nil && acceptsEncoding(ae, "br"):
+			body, tag = e.br, e.etagBr
+			h.SetCanonical(hdrContentEnc, valBr)
+		case e.gz != nil && acceptsEncoding(ae, "gzip"):
+			body, tag = e.gz, e.etagGz
+			h.SetCanonical(hdrContentEnc, valGzip)
+		}
+	}
+	h.SetCanonical(hdrETag, tag)
+	resp.SetStatusCode(e.status)
+	resp.SetBodyRaw(body)
+	return nil
+}
+
+// writeResult sends an uncached result.
+func writeResult(c *fiber.Ctx, res result) error {
+	if res.location != "" {
+		c.Set(fiber.HeaderCacheControl, ccShort)
+		return c.Redirect(res.location, res.status)
+	}
+	c.Set(fiber.HeaderContentType, res.ctype)
+	c.Set(fiber.HeaderCacheControl, res.cacheControl)
+	if res.noindex {
+		c.Set("X-Robots-Tag", "noindex")
+	}
+	return c.Status(res.status).Send(res.body)
+}
+
+const unknownSiteHTML = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex"><title>Site not found</title></head>
+<body><main><h1>Site not found</h1><p>No clinic website is served at this address.</p></main></body></html>
+`
+
+// unknownSite answers a host or clinic slug that no clinic has.
+func unknownSite(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(fiber.StatusNotFound).SendString(unknownSiteHTML)
+}
+
+const internalErrorHTML = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex"><title>Something went wrong</title></head>
+<body><main><h1>Something went wrong</h1><p>This page could not be shown just now. Please try again in a moment.</p></main></body></html>
+`
+
+func (s *Site) internalError(c *fiber.Ctx, err error) error {
+	slog.Error("site: request failed", "err", err, "path", c.Path(), "request_id", c.Locals("requestid"))
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(fiber.StatusInternalServerError).SendString(internalErrorHTML)
+}
