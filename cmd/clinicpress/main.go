@@ -5,6 +5,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -33,6 +34,7 @@ commands:
   user create --email E --name N --password-stdin [--platform-admin]
   demo                          seed the demo clinics (idempotent) and print their logins
   audit verify                  recompute every clinic's audit hash chain
+  audit export --clinic C --article N   print an article's sign-off record as JSON
 
 Every flag has an environment twin: --db is CLINICPRESS_DB, --addr is
 CLINICPRESS_ADDR, and so on. Run "clinicpress <command> -h" for its flags.
@@ -251,8 +253,11 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 }
 
 func auditCmd(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) > 0 && args[0] == "export" {
+		return auditExport(ctx, args[1:], stdout)
+	}
 	if len(args) == 0 || args[0] != "verify" {
-		return errors.New("usage: clinicpress audit verify [--db DSN]")
+		return errors.New("usage: clinicpress audit verify|export [--db DSN]")
 	}
 	fs, dsn := newFlags("audit verify")
 	if err := fs.Parse(args[1:]); err != nil {
@@ -275,4 +280,32 @@ func auditCmd(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "audit chains intact: %d entries verified\n", n)
 	return nil
+}
+
+func auditExport(ctx context.Context, args []string, stdout io.Writer) error {
+	fs, dsn := newFlags("audit export")
+	slug := fs.String("clinic", "", "clinic slug")
+	id := fs.Int64("article", 0, "article id")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *slug == "" || *id <= 0 {
+		return errors.New("usage: clinicpress audit export --clinic SLUG --article ID [--db DSN]")
+	}
+	a, err := open(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer a.DB.Close()
+	c, err := a.Clinics.BySlug(ctx, *slug)
+	if err != nil {
+		return describe(err)
+	}
+	rec, err := a.Articles.RecordFor(ctx, c, *id)
+	if err != nil {
+		return describe(err)
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(rec)
 }
