@@ -48,6 +48,10 @@ var operations = []operation{
 	{"POST", "/api/v1/clinics/{clinic}/articles/{id}/archive", "Archive", "writer, clinic admin", "VersionOnly", "Article", "200"},
 	{"POST", "/api/v1/clinics/{clinic}/articles/{id}/restore", "Restore an old revision as a new draft revision", "writer, doctor, clinic admin", "Restore", "Article", "200"},
 	{"GET", "/api/v1/clinics/{clinic}/articles/{id}/audit", "The article's audit trail", "members", "", "AuditList", "200"},
+	{"POST", "/api/v1/clinics/{clinic}/articles/{id}/previews", "Mint a signed, expiring preview link for a revision (default: current; ttl_minutes default 1440, max 10080)", "members", "NewPreview", "Preview", "201"},
+	{"GET", "/api/v1/clinics/{clinic}/articles/{id}/previews", "The article's preview links (without their secrets)", "members", "", "PreviewList", "200"},
+	{"DELETE", "/api/v1/clinics/{clinic}/articles/{id}/previews", "Revoke every preview link of the article", "members", "", "", "204"},
+	{"DELETE", "/api/v1/clinics/{clinic}/articles/{id}/previews/{preview}", "Revoke one preview link", "members", "", "", "204"},
 	{"POST", "/api/v1/clinics/{clinic}/articles/{id}/acknowledgements", "Acknowledge a blocking advertising-rule finding of the current revision, with a reason", "doctor", "Acknowledgement", "Article", "200"},
 	{"GET", "/api/v1/clinics/{clinic}/articles/{id}/record", "Regulator-ready sign-off record (JSON; HTML with ?format=html)", "members", "", "Record", "200"},
 	{"POST", "/api/v1/clinics/{clinic}/compliance/check", "Check text against the clinic's advertising rules without saving", "members", "LintRequest", "LintResult", "200"},
@@ -116,6 +120,9 @@ var schemas = map[string]any{
 	"LintRequest":     obj(map[string]any{"title": str, "summary": str, "body": str}),
 	"LintResult":      map[string]any{"type": "object", "properties": map[string]any{"findings": map[string]any{"type": "array", "items": map[string]any{"type": "object"}}, "blocking": integer}},
 	"ReviewQueue":     map[string]any{"type": "object", "properties": map[string]any{"awaiting_review": map[string]any{"type": "array"}, "rereview_due": map[string]any{"type": "array"}}},
+	"NewPreview":      obj(map[string]any{"revision": integer, "ttl_minutes": integer}),
+	"Preview":         map[string]any{"type": "object", "properties": map[string]any{"id": integer, "revision": integer, "url": str, "created_at": dateTime, "expires_at": dateTime, "revoked_at": map[string]any{"type": []string{"string", "null"}, "format": "date-time"}}},
+	"PreviewList":     list("previews", "Preview"),
 	"AuditList":       map[string]any{"type": "object", "properties": map[string]any{"entries": map[string]any{"type": "array", "items": map[string]any{"type": "object"}}}},
 }
 
