@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/clinicpress/clinicpress/internal/account"
+	"github.com/clinicpress/clinicpress/internal/adminui"
 	"github.com/clinicpress/clinicpress/internal/api"
 	"github.com/clinicpress/clinicpress/internal/article"
 	"github.com/clinicpress/clinicpress/internal/authz"
@@ -102,6 +103,8 @@ func Build(ctx context.Context, cfg Config) (*App, error) {
 	parts := []server.Part{
 		a.Site.APIPart(),
 		apiPart,
+		adminui.New(adminui.Config{Accounts: a.Accounts, Clinics: a.Clinics, Articles: a.Articles,
+			TrustProxy: len(cfg.TrustedProxies) > 0, Now: cfg.Now}),
 	}
 	parts = append(parts, a.Site)
 	a.HTTP = server.New(server.Config{TrustedProxies: cfg.TrustedProxies, Ready: cfg.DB}, parts...)

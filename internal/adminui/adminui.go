@@ -1,0 +1,308 @@
+// Package adminui is the admin web app under /admin: server-rendered pages
+// (html/template through Fiber's template engine, files embedded from
+// admin/) for writers, doctors, clinic admins and platform admins. Every
+// handler reads a form, calls one service method with the signed-in actor
+// and redirects with a flash message (POST-redirect-GET); every rule lives in
+// the services. This package owns the admin session cookie, the CSRF
+// synchronizer token and the security headers of every admin response.
+package adminui
+
+import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/template/html/v2"
+
+	"github.com/clinicpress/clinicpress/admin"
+	"github.com/clinicpress/clinicpress/internal/account"
+	"github.com/clinicpress/clinicpress/internal/article"
+	"github.com/clinicpress/clinicpress/internal/clinic"
+	"github.com/clinicpress/clinicpress/internal/errs"
+	"github.com/clinicpress/clinicpress/internal/render"
+)
+
+// Prefix is where the admin app is mounted.
+const Prefix = "/admin"
+
+// UI holds the services the admin handlers call.
+type UI struct {
+	accounts *account.Service
+	clinics  *clinic.Service
+	articles *article.Service
+	// trustProxy says X-Forwarded-Proto may be believed (trusted proxies are
+	// configured and fiber checks them).
+	trustProxy bool
+	now        func() time.Time
+	views      *html.Engine
+	md         *render.Renderer
+	static     fs.FS
+}
+
+// Config is what New needs.
+type Config struct {
+	Accounts *account.Service
+	Clinics  *clinic.Service
+	Articles *article.Service
+	// TrustProxy: the app checks trusted proxies, so a proxy's
+	// X-Forwarded-Proto: https marks the connection secure.
+	TrustProxy bool
+	Now        func() time.Time
+}
+
+// New builds the admin app; it panics if the embedded templates do not parse
+// (a build defect, caught by every test).
+func New(cfg Config) *UI {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	tpl, err := fs.Sub(admin.FS, "templates")
+	if err != nil {
+		panic(err)
+	}
+	st, err := fs.Sub(admin.FS, "static")
+	if err != nil {
+		panic(err)
+	}
+	eng := html.NewFileSystem(http.FS(tpl), ".html")
+	for k, v := range funcs {
+		eng.AddFunc(k, v)
+	}
+	if err := eng.Load(); err != nil {
+		panic("adminui: templates: " + err.Error())
+	}
+	return &UI{accounts: cfg.Accounts, clinics: cfg.Clinics, articles: cfg.Articles, trustProxy: cfg.TrustProxy,
+		now: cfg.Now, views: eng, md: render.New(), static: st}
+}
+
+// Register mounts every /admin route on r. Routes that need no session
+// (static files, sign-in) come before the session middleware.
+func (u *UI) Register(r fiber.Router) {
+	g := r.Group(Prefix, u.headers, u.errorPages)
+	g.Get("/static/:file", u.staticFile)
+	g.Get("/login", u.loginPage)
+	g.Post("/login", u.loginSubmit)
+
+	a := g.Group("", u.session, u.csrf)
+	a.Get("/", u.home)
+	a.Post("/logout", u.logout)
+	a.Get("/password", u.passwordPage)
+	a.Post("/password", u.passwordSubmit)
+	a.Get("/clinics", u.clinicsPage)
+	a.Post("/clinics", u.clinicCreate)
+	a.Get("/switch", u.switchClinic)
+
+	c := a.Group("/c/:clinic")
+	c.Get("/", u.dashboard)
+	c.Get("/articles", u.articlesPage)
+	c.Get("/articles/new", u.articleNew)
+	c.Post("/articles", u.articleCreate)
+	c.Get("/articles/:id", u.editor)
+	c.Post("/articles/:id", u.articleSave)
+	c.Post("/articles/:id/autosave", u.autosave)
+	c.Post("/articles/:id/discard", u.discardDraft)
+	c.Post("/preview", u.preview)
+	c.Post("/articles/:id/submit", u.submit)
+	c.Get("/articles/:id/review", u.reviewPage)
+	c.Post("/articles/:id/reviews", u.reviewSubmit)
+	c.Post("/articles/:id/comments", u.commentAdd)
+	c.Post("/articles/:id/publish", u.publish)
+	c.Post("/articles/:id/unpublish", u.unpublish)
+	c.Get("/articles/:id/history", u.history)
+	c.Post("/articles/:id/restore", u.restore)
+	c.Get("/review-queue", u.queuePage)
+	c.Get("/members", u.membersPage)
+	c.Post("/members", u.memberAdd)
+	c.Post("/members/:user", u.memberUpdate)
+	c.Post("/members/:user/remove", u.memberRemove)
+	c.Get("/settings", u.settingsPage)
+	c.Post("/settings", u.settingsSave)
+	c.Get("/audit", u.auditPage)
+
+	// Anything else under /admin is the admin's own 404, never the public
+	// site's catch-all.
+	g.Use(func(c *fiber.Ctx) error { return errs.NotFound("page") })
+}
+
+// csp is the Content-Security-Policy of every admin response: scripts and
+// styles only from files of this origin, no framing, forms only to us.
+const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; " +
+	"frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+
+// headers sets the security headers on every admin response, errors
+// included.
+func (u *UI) headers(c *fiber.Ctx) error {
+	set := func() {
+		c.Set("Content-Security-Policy", csp)
+		c.Set(fiber.HeaderXFrameOptions, "DENY")
+		c.Set(fiber.HeaderReferrerPolicy, "same-origin")
+		c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		c.Set("Cross-Origin-Opener-Policy", "same-origin")
+	}
+	set()
+	err := c.Next()
+	set()
+	return err
+}
+
+func (u *UI) staticFile(c *fiber.Ctx) error {
+	name := c.Params("file")
+	if strings.Contains(name, "/") || strings.HasPrefix(name, ".") {
+		return errs.NotFound("file")
+	}
+	b, err := fs.ReadFile(u.static, name)
+	if err != nil {
+		return errs.NotFound("file")
+	}
+	switch {
+	case strings.HasSuffix(name, ".css"):
+		c.Type("css", "utf-8")
+	case strings.HasSuffix(name, ".js"):
+		c.Type("js", "utf-8")
+	case strings.HasSuffix(name, ".svg"):
+		c.Type("svg")
+	default:
+		c.Type("txt")
+	}
+	return c.Send(b)
+}
+
+// view renders template name inside the layout with p.
+func (u *UI) view(c *fiber.Ctx, status int, name string, p *Page) error {
+	u.fillPage(c, p)
+	var buf bytes.Buffer
+	if err := u.views.Render(&buf, name, p, "layout"); err != nil {
+		return err
+	}
+	c.Type("html", "utf-8")
+	return c.Status(status).Send(buf.Bytes())
+}
+
+// errorPages turns an error returned by a handler into a friendly HTML
+// page: what happened and what to do next. Internal failures are logged and
+// shown only as "something went wrong" with the request id.
+func (u *UI) errorPages(c *fiber.Ctx) error {
+	err := c.Next()
+	if err == nil {
+		return nil
+	}
+	status, msg := friendly(err)
+	if status >= 500 {
+		slog.Error("admin request failed", "err", err, "method", c.Method(), "path", c.Path(), "request_id", c.Locals("requestid"))
+		msg = "Something went wrong on our side. Try again in a moment; if it keeps happening, tell your administrator and quote request id " + rid(c) + "."
+	}
+	p := &Page{Title: http.StatusText(status), D: errorView{Status: status, Message: msg}}
+	if rerr := u.view(c, status, "error", p); rerr != nil {
+		slog.Error("admin error page failed", "err", rerr)
+		c.Type("txt")
+		return c.Status(status).SendString(msg)
+	}
+	return nil
+}
+
+type errorView struct {
+	Status  int
+	Message string
+}
+
+func rid(c *fiber.Ctx) string {
+	s, _ := c.Locals("requestid").(string)
+	return s
+}
+
+// friendly maps an error to a status and a message saying what to do next.
+func friendly(err error) (int, string) {
+	if e, ok := errs.As(err); ok {
+		return e.Status, Message(e)
+	}
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		switch fe.Code {
+		case http.StatusNotFound:
+			return 404, notFoundMsg
+		case http.StatusRequestEntityTooLarge:
+			return fe.Code, "What you sent is too large. Shorten the text and try again."
+		}
+		if fe.Code < 500 {
+			return fe.Code, fe.Message
+		}
+	}
+	return 500, ""
+}
+
+const notFoundMsg = "We could not find that page. It may have been removed, or it belongs to a clinic you are not a member of. Go back to your dashboard and pick it from there."
+
+// Message says, for an application error, what happened and what to do next.
+func Message(e *errs.Error) string {
+	switch e.Code {
+	case "not_found":
+		return notFoundMsg
+	case "forbidden":
+		return "Your role in this clinic does not allow this. Ask a clinic admin if you need it."
+	case "version_conflict":
+		return "Someone else changed this article while you were working on it. Reload it to see the current state, then try again."
+	case "self_approval":
+		return "You wrote part of this text since the last approval, so you cannot approve it yourself (four-eyes rule). Another doctor of this clinic must review it."
+	case "doctor_not_registered":
+		return "Your doctor profile has no registration number, so you cannot sign off yet. Ask a clinic admin to add it under Members."
+	case "credentials_expired":
+		return "Your credentials have expired or have no expiry date on file, so you cannot sign off. Ask a clinic admin to update your doctor profile under Members."
+	case "not_a_doctor":
+		return "Only doctors of this clinic can review articles. Ask one of the clinic's doctors to review it."
+	case "not_approved":
+		return "This revision has no valid doctor approval, so it cannot go live. Submit it for review and wait for a doctor to approve it."
+	case "stale_revision":
+		return "The article changed while you were reviewing it. Open the review screen again and review the current revision."
+	case "invalid_state":
+		return capitalize(e.Message) + ". Reload the article to see what state it is in now."
+	case "slug_taken":
+		return "Another article of this clinic already uses this slug. Choose a different slug and save again."
+	case "slug_locked":
+		return "This article has been published, so its address (slug) can no longer change. Keep the old slug."
+	case "already_published":
+		return "This revision is already live; there is nothing to publish."
+	case "not_published":
+		return "This article is not live or scheduled, so there is nothing to unpublish."
+	case "last_admin":
+		return "A clinic needs at least one clinic admin. Make someone else a clinic admin first."
+	case "email_taken":
+		return "A person with this email already exists. Add them by email without a password."
+	case "already_member":
+		return capitalize(e.Message) + ". Change their role in the list instead."
+	case "hostname_taken":
+		return capitalize(e.Message) + ". Remove it from the other clinic first, or use another hostname."
+	case "too_many_attempts":
+		return capitalize(e.Message) + "."
+	case "invalid_credentials":
+		return "The email or password is not right. Check them and try again."
+	case "unauthenticated":
+		return "Your session has ended. Sign in again."
+	case "validation_failed":
+		var b strings.Builder
+		b.WriteString("Some fields need attention:")
+		for i, f := range e.Fields {
+			if i > 0 {
+				b.WriteString(";")
+			}
+			b.WriteString(" " + strings.ReplaceAll(f.Field, "_", " ") + " " + f.Message)
+		}
+		b.WriteString(". Correct them and try again.")
+		return b.String()
+	case "invalid_query":
+		return capitalize(e.Message) + ". Clear the filters and try again."
+	}
+	return capitalize(e.Message) + "."
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

@@ -1,0 +1,85 @@
+package adminui
+
+import (
+	"crypto/subtle"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/clinicpress/clinicpress/internal/errs"
+)
+
+type loginView struct {
+	Email, Next, Token, Error string
+}
+
+// safeNext keeps a post-sign-in redirect inside the admin.
+func safeNext(n string) string {
+	if !strings.HasPrefix(n, Prefix+"/") || strings.HasPrefix(n, "//") || strings.Contains(n, "\\") || strings.Contains(n, "//") {
+		return Prefix + "/"
+	}
+	return n
+}
+
+// loginPage shows the sign-in form. A signed-in visitor goes straight on.
+func (u *UI) loginPage(c *fiber.Ctx) error {
+	if tok := c.Cookies(u.cookieName(c)); tok != "" {
+		if _, _, err := u.accounts.Authenticate(c.UserContext(), tok); err == nil {
+			return c.Redirect(safeNext(c.Query("next")), fiber.StatusSeeOther)
+		}
+	}
+	return u.loginForm(c, fiber.StatusOK, loginView{Next: safeNext(c.Query("next"))})
+}
+
+// loginForm renders the form with a fresh login-CSRF token (double submit:
+// the same random value in a cookie and a hidden field), so another site
+// cannot sign a visitor into its own account.
+func (u *UI) loginForm(c *fiber.Ctx, status int, v loginView) error {
+	v.Token = randomToken()
+	u.setCookie(c, loginCookie, v.Token, u.now().Add(2*time.Hour), Prefix+"/login")
+	return u.view(c, status, "login", &Page{Title: "Sign in", D: v})
+}
+
+// loginSubmit checks the credentials through account.Service.Login, which
+// opens a brand-new session (a new id at every sign-in).
+func (u *UI) loginSubmit(c *fiber.Ctx) error {
+	v := loginView{Email: strings.TrimSpace(c.FormValue("email")), Next: safeNext(c.FormValue("next"))}
+	want := c.Cookies(loginCookie)
+	if want == "" || subtle.ConstantTimeCompare([]byte(want), []byte(c.FormValue("_csrf"))) != 1 || !u.sameOrigin(c) {
+		v.Error = "This sign-in form expired or did not come from this site. Try again."
+		return u.loginForm(c, fiber.StatusForbidden, v)
+	}
+	pw := c.FormValue("password")
+	if v.Email == "" || pw == "" {
+		v.Error = "Enter your email and password."
+		return u.loginForm(c, fiber.StatusUnprocessableEntity, v)
+	}
+	if len(v.Email) > 254 || len(pw) > 256 {
+		v.Error = "The email or password is too long."
+		return u.loginForm(c, fiber.StatusUnprocessableEntity, v)
+	}
+	tok, sess, _, err := u.accounts.Login(c.UserContext(), v.Email, pw, c.IP())
+	if err != nil {
+		e, ok := errs.As(err)
+		if !ok {
+			return err
+		}
+		v.Error = Message(e)
+		return u.loginForm(c, e.Status, v)
+	}
+	u.setCookie(c, loginCookie, "", time.Time{}, Prefix+"/login")
+	u.setCookie(c, u.cookieName(c), tok, sess.ExpiresAt, "/")
+	u.flash(c, "ok", "You are signed in.")
+	return c.Redirect(v.Next, fiber.StatusSeeOther)
+}
+
+// logout ends the session.
+func (u *UI) logout(c *fiber.Ctx) error {
+	if err := u.accounts.Logout(c.UserContext(), c.Locals("token").(string)); err != nil {
+		return err
+	}
+	u.setCookie(c, u.cookieName(c), "", time.Time{}, "/")
+	u.flash(c, "ok", "You are signed out.")
+	return c.Redirect(Prefix+"/login", fiber.StatusSeeOther)
+}

@@ -1,0 +1,111 @@
+package adminui
+
+import (
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/clinicpress/clinicpress/internal/clinic"
+)
+
+type memberForm struct {
+	Email, Name, Role, Registration, Specialty, Expires, Error string
+}
+
+type membersView struct {
+	Base    string
+	Members []clinic.MemberView
+	Form    memberForm
+	Q       string
+}
+
+// membersPage lists the clinic's members (clinic admins; others get the
+// service's 403), searchable by name or email.
+func (u *UI) membersPage(c *fiber.Ctx) error {
+	return u.membersView(c, fiber.StatusOK, memberForm{Role: "writer"})
+}
+
+func (u *UI) membersView(c *fiber.Ctx, status int, f memberForm) error {
+	cl, err := u.clinicOf(c)
+	if err != nil {
+		return err
+	}
+	ms, err := u.clinics.ListMembers(c.UserContext(), actor(c), cl.Slug)
+	if err != nil {
+		return err
+	}
+	q := strings.ToLower(strings.TrimSpace(c.Query("q")))
+	if q != "" {
+		kept := ms[:0]
+		for _, m := range ms {
+			if strings.Contains(strings.ToLower(m.Name+" "+m.Email), q) {
+				kept = append(kept, m)
+			}
+		}
+		ms = kept
+	}
+	return u.view(c, status, "members", &Page{Title: "Members · " + cl.Name, Nav: "members",
+		D: membersView{Base: base(c), Members: ms, Form: f, Q: c.Query("q")}})
+}
+
+func doctorFrom(c *fiber.Ctx) *clinic.DoctorProfile {
+	if c.FormValue("role") != "doctor" {
+		return nil
+	}
+	return &clinic.DoctorProfile{RegistrationNumber: strings.TrimSpace(c.FormValue("registration_number")),
+		Specialty: strings.TrimSpace(c.FormValue("specialty")), CredentialsExpireOn: strings.TrimSpace(c.FormValue("credentials_expire_on"))}
+}
+
+// memberAdd adds a person (creating their account when the email is new).
+func (u *UI) memberAdd(c *fiber.Ctx) error {
+	cl, err := u.clinicOf(c)
+	if err != nil {
+		return err
+	}
+	f := memberForm{Email: c.FormValue("email"), Name: c.FormValue("name"), Role: c.FormValue("role"),
+		Registration: c.FormValue("registration_number"), Specialty: c.FormValue("specialty"), Expires: c.FormValue("credentials_expire_on")}
+	m, err := u.clinics.AddMember(c.UserContext(), actor(c), cl.Slug, clinic.NewMember{Email: f.Email, Name: f.Name,
+		Password: c.FormValue("password"), Role: f.Role, Doctor: doctorFrom(c)})
+	if err != nil {
+		if e, ok := isUserError(err); ok && e.Code != "forbidden" {
+			f.Error = Message(e)
+			return u.membersView(c, e.Status, f)
+		}
+		return err
+	}
+	return u.done(c, base(c)+"/members", m.Name+" is now a "+strings.ReplaceAll(m.Role, "_", " ")+" of "+cl.Name+".")
+}
+
+// memberUpdate changes a member's role and doctor profile.
+func (u *UI) memberUpdate(c *fiber.Ctx) error {
+	cl, err := u.clinicOf(c)
+	if err != nil {
+		return err
+	}
+	uid, err := idParam(c, "user")
+	if err != nil {
+		return err
+	}
+	role := c.FormValue("role")
+	m, err := u.clinics.UpdateMember(c.UserContext(), actor(c), cl.Slug, uid, clinic.MemberPatch{Role: &role, Doctor: doctorFrom(c)})
+	if err != nil {
+		return u.failed(c, base(c)+"/members", err)
+	}
+	return u.done(c, base(c)+"/members", "Saved: "+m.Name+" is a "+strings.ReplaceAll(m.Role, "_", " ")+".")
+}
+
+// memberRemove ends a membership.
+func (u *UI) memberRemove(c *fiber.Ctx) error {
+	cl, err := u.clinicOf(c)
+	if err != nil {
+		return err
+	}
+	uid, err := idParam(c, "user")
+	if err != nil {
+		return err
+	}
+	if err := u.clinics.RemoveMember(c.UserContext(), actor(c), cl.Slug, uid); err != nil {
+		return u.failed(c, base(c)+"/members", err)
+	}
+	return u.done(c, base(c)+"/members", "The member was removed from "+cl.Name+". Their articles and history stay.")
+}
