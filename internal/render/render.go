@@ -17,9 +17,9 @@ import (
 )
 
 // MaxSourceBytes is the largest Markdown source Markdown accepts. A long
-// article is a few tens of kilobytes; the cap keeps one bad input from
-// tying up a request.
-const MaxSourceBytes = 1 << 20
+// article is a few tens of kilobytes (2,000 words is about 14 KiB); the cap
+// bounds the work one input can cause.
+const MaxSourceBytes = 256 << 10
 
 // ErrTooLarge is returned by Markdown for sources over MaxSourceBytes.
 var ErrTooLarge = errors.New("render: markdown source too large")
@@ -73,11 +73,15 @@ func New() *Renderer {
 	return &Renderer{md: md, policy: newPolicy()}
 }
 
-// Markdown renders src. It fails only with ErrTooLarge or on an internal
-// rendering error; any other input, however hostile, gives safe HTML.
+// Markdown renders src. It fails with ErrTooLarge or ErrTooComplex (both
+// worth showing to the writer) or on an internal rendering error; any other
+// input, however hostile, gives safe HTML.
 func (r *Renderer) Markdown(src string) (Document, error) {
 	if len(src) > MaxSourceBytes {
 		return Document{}, ErrTooLarge
+	}
+	if err := checkShape(src); err != nil {
+		return Document{}, err
 	}
 	// Invalid UTF-8 would pass straight through to the page; replace it
 	// up front so HTML, Text and FAQ agree.
@@ -86,7 +90,7 @@ func (r *Renderer) Markdown(src string) (Document, error) {
 
 	headings := prepare(root, source)
 
-	body, err := r.renderNodes(root, source)
+	body, err := r.renderNodes(root, source, len(source)+len(source)/2)
 	if err != nil {
 		return Document{}, err
 	}
@@ -104,7 +108,7 @@ func (r *Renderer) Markdown(src string) (Document, error) {
 		if s.question == "" {
 			continue
 		}
-		answer, err := r.renderNodes(s.answer, source)
+		answer, err := r.renderNodes(s.answer, source, 0)
 		if err != nil {
 			return Document{}, err
 		}
@@ -117,10 +121,11 @@ func (r *Renderer) Markdown(src string) (Document, error) {
 	return doc, nil
 }
 
-// renderNodes renders a subtree and sanitises the result.
-func (r *Renderer) renderNodes(n ast.Node, source []byte) (template.HTML, error) {
+// renderNodes renders a subtree and sanitises the result; size is a
+// capacity hint for the buffer.
+func (r *Renderer) renderNodes(n ast.Node, source []byte, size int) (template.HTML, error) {
 	var buf bytes.Buffer
-	buf.Grow(len(source) + len(source)/2)
+	buf.Grow(size)
 	if err := r.md.Renderer().Render(&buf, source, n); err != nil {
 		return "", err
 	}
@@ -179,7 +184,7 @@ func prepare(root ast.Node, source []byte) []Heading {
 
 	// The page template owns the only h1. If the author used "#", every
 	// heading moves down one level so the outline keeps its shape.
-	ids := idSet{}
+	ids := newIDSet()
 	var out []Heading
 	for _, h := range headings {
 		if hasH1 && h.Level < 6 {

@@ -2,6 +2,7 @@ package render
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -17,9 +18,10 @@ import (
 // hostileCase is one attack on the renderer. want lists fragments the output
 // must still contain, so a case cannot pass just because everything vanished.
 type hostileCase struct {
-	name string
-	src  string
-	want []string
+	name    string
+	src     string
+	want    []string
+	wantErr error // for shapes the renderer refuses instead of rendering
 }
 
 var hostileCorpus = []hostileCase{
@@ -108,11 +110,27 @@ var hostileCorpus = []hostileCase{
 	{name: "mailto_tel_ok", src: "[mail](mailto:desk@clinic.example) [call](tel:+441234567890)", want: []string{`href="mailto:desk@clinic.example"`, `href="tel:+441234567890"`}},
 	{name: "image_protocol_relative", src: "![pores](//cdn.example/pores.jpg)", want: []string{`src="//cdn.example/pores.jpg"`}},
 	{name: "invalid_utf8", src: "Acne \xff\xfe scars [x](java\xffscript:alert(1))"},
-	{name: "deep_blockquote", src: strings.Repeat(">", 5000) + " deep"},
-	{name: "deep_list", src: strings.Repeat("- ", 2000) + "deep"},
+	{name: "deep_blockquote", src: strings.Repeat(">", 5000) + " deep", wantErr: ErrTooComplex},
+	{name: "deep_list", src: strings.Repeat("- ", 2000) + "deep", wantErr: ErrTooComplex},
+	{name: "nested_at_limit", src: strings.Repeat("> - ", 16) + "Leaf [x](javascript:1) <script>alert(1)</script>", want: []string{"<blockquote>", "<li>Leaf x alert(1)</li>"}},
+	{name: "indented_nesting", src: nestedList(200, "[x](JAVASCRIPT:alert(1)) <img src=x onerror=alert(1)>")},
+	{name: "wide_table", src: strings.Repeat("|a", 65) + "|\n" + strings.Repeat("|-", 65) + "|\n" + strings.Repeat("|x\n", 10), wantErr: ErrTooComplex},
+	{name: "table_amplification", src: strings.Repeat("|a", 64) + "|\n" + strings.Repeat("|-", 64) + "|\n" + strings.Repeat("x\n", 5000), wantErr: ErrTooComplex},
+	{name: "table_at_limit", src: strings.Repeat("|<b onclick=x>a</b>", 64) + "|\n" + strings.Repeat("|-", 64) + "|\n" + strings.Repeat("|[x](javascript:1)\n", 100), want: []string{"<table>"}},
 	{name: "many_brackets", src: strings.Repeat("[", 20000) + "x" + strings.Repeat("](javascript:a)", 2000)},
 	{name: "many_emphasis", src: strings.Repeat("*_", 20000) + "x"},
 	{name: "very_long_mixed", src: strings.Repeat("[x](javascript:alert(1)) <script>alert(1)</script> ![y](data:image/png;base64,AA) ", 3000)},
+}
+
+// nestedList builds a list nested depth levels deep by indentation, the way
+// an editor would, with leaf at the bottom.
+func nestedList(depth int, leaf string) string {
+	var b strings.Builder
+	for i := range depth {
+		b.WriteString(strings.Repeat("  ", i) + "- level\n")
+	}
+	b.WriteString(strings.Repeat("  ", depth) + "- " + leaf + "\n")
+	return b.String()
 }
 
 // Independent of the package's own classifier: what a browser would do with
@@ -303,6 +321,12 @@ func TestHostileCorpus(t *testing.T) {
 		names[tc.name] = true
 		t.Run(tc.name, func(t *testing.T) {
 			d, err := r.Markdown(tc.src)
+			if tc.wantErr != nil {
+				if !errors.Is(err, tc.wantErr) {
+					t.Fatalf("err = %v, want %v", err, tc.wantErr)
+				}
+				return
+			}
 			if err != nil {
 				t.Fatalf("Markdown: %v", err)
 			}
@@ -379,10 +403,10 @@ func FuzzMarkdown(f *testing.F) {
 	r := New()
 	f.Fuzz(func(t *testing.T, src string) {
 		d, err := r.Markdown(src)
+		if errors.Is(err, ErrTooLarge) || errors.Is(err, ErrTooComplex) {
+			return
+		}
 		if err != nil {
-			if len(src) > MaxSourceBytes {
-				return
-			}
 			t.Fatalf("Markdown: %v", err)
 		}
 		checkDocument(t, d)

@@ -42,14 +42,26 @@ func slugify(s string) string {
 }
 
 // idSet hands out unique anchors: the slug itself, then slug-2, slug-3, ...
-type idSet map[string]bool
+// It remembers the next suffix per slug, so n equal headings cost O(n).
+type idSet struct {
+	used map[string]bool
+	next map[string]int
+}
 
-func (s idSet) unique(slug string) string {
+func newIDSet() *idSet {
+	return &idSet{used: map[string]bool{}, next: map[string]int{}}
+}
+
+func (s *idSet) unique(slug string) string {
 	id := slug
-	for i := 2; s[id]; i++ {
+	if s.used[id] {
+		i := max(s.next[slug], 2)
+		for ; s.used[slug+"-"+strconv.Itoa(i)]; i++ {
+		}
 		id = slug + "-" + strconv.Itoa(i)
+		s.next[slug] = i + 1
 	}
-	s[id] = true
+	s.used[id] = true
 	return id
 }
 
