@@ -1,0 +1,393 @@
+package api_test
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/clinicpress/clinicpress/internal/db"
+	"github.com/clinicpress/clinicpress/internal/testenv"
+)
+
+// caller is one column of the authorization matrix.
+type caller int
+
+const (
+	anon caller = iota
+	writer
+	doctor
+	admin
+	otherWriter
+	otherDoctor
+	otherAdmin
+	platform
+	nCallers
+)
+
+var callerNames = [nCallers]string{"anonymous", "writer", "doctor", "clinic_admin",
+	"writer of another clinic", "doctor of another clinic", "clinic_admin of another clinic", "platform admin"}
+
+// matrix is the state shared by the cells: a home clinic whose routes are
+// called, another clinic whose members must see nothing, and a counter for
+// unique names.
+type matrix struct {
+	e           *testenv.Env
+	home, other testenv.Clinic
+	n           int
+	shared      int64 // the published article read-only routes share
+}
+
+func (m *matrix) uniq(prefix string) string {
+	m.n++
+	return fmt.Sprintf("%s-%d", prefix, m.n)
+}
+
+func (m *matrix) email(who caller) string {
+	switch who {
+	case writer:
+		return "writer@" + m.home.Slug + ".test"
+	case doctor:
+		return "doctor@" + m.home.Slug + ".test"
+	case admin:
+		return "admin@" + m.home.Slug + ".test"
+	case otherWriter:
+		return "writer@" + m.other.Slug + ".test"
+	case otherDoctor:
+		return "doctor@" + m.other.Slug + ".test"
+	case otherAdmin:
+		return "admin@" + m.other.Slug + ".test"
+	case platform:
+		return "root@platform.test"
+	}
+	return ""
+}
+
+func (m *matrix) token(who caller) string {
+	switch who {
+	case writer:
+		return m.home.Writer
+	case doctor:
+		return m.home.Doctor
+	case admin:
+		return m.home.Admin
+	case otherWriter:
+		return m.other.Writer
+	case otherDoctor:
+		return m.other.Doctor
+	case otherAdmin:
+		return m.other.Admin
+	case platform:
+		return m.e.Platform
+	}
+	return ""
+}
+
+// signIn replaces the caller's token with a new session (after a cell
+// ended or narrowed the old one).
+func (m *matrix) signIn(who caller) {
+	tok := m.e.Login(m.email(who))
+	switch who {
+	case writer:
+		m.home.Writer = tok
+	case doctor:
+		m.home.Doctor = tok
+	case admin:
+		m.home.Admin = tok
+	case otherWriter:
+		m.other.Writer = tok
+	case otherDoctor:
+		m.other.Doctor = tok
+	case otherAdmin:
+		m.other.Admin = tok
+	case platform:
+		m.e.Platform = tok
+	}
+}
+
+// draft, inReview, approved and published make a fresh article of the home
+// clinic in that state, written by the home writer.
+func (m *matrix) draft() art { return m.e.Draft(m.home, m.home.Writer, m.uniq("Matrix article")) }
+
+func (m *matrix) inReview() art {
+	a := m.draft()
+	m.e.MustDo("POST", path(m.home.Slug, a.ID, "/submit"), m.home.Writer, nil, 200, &a)
+	return a
+}
+
+func (m *matrix) approved() art  { return m.e.Approved(m.home, m.uniq("Matrix approved")) }
+func (m *matrix) published() art { return m.e.Published(m.home, m.uniq("Matrix published")) }
+
+// blocked is a draft with one blocking advertising-rule finding, returning
+// the finding's key.
+func (m *matrix) blocked() (art, string) {
+	var a struct {
+		art
+		Findings []struct{ Key, Severity string } `json:"findings"`
+	}
+	m.e.MustDo("POST", path(m.home.Slug, 0, ""), m.home.Writer, map[string]any{"title": m.uniq("Matrix blocked"),
+		"body": "Our laser gives guaranteed results."}, 201, &a)
+	for _, f := range a.Findings {
+		if f.Severity == "block" {
+			return a.art, f.Key
+		}
+	}
+	m.e.T.Fatalf("no blocking finding in %+v", a.Findings)
+	return art{}, ""
+}
+
+// member adds a throwaway writer to the home clinic and returns its id.
+func (m *matrix) member() int64 {
+	var out struct {
+		UserID int64 `json:"user_id"`
+	}
+	m.e.MustDo("POST", "/api/v1/clinics/"+m.home.Slug+"/members", m.e.Platform, map[string]any{
+		"email": m.uniq("member") + "@matrix.test", "name": "Throwaway Member", "password": testenv.Password, "role": "writer"}, 201, &out)
+	return out.UserID
+}
+
+// cell is one prepared request. fresh asks for a new session of the caller
+// (for routes that end or narrow the session they run on).
+type cell struct {
+	url   string
+	body  any
+	fresh bool
+}
+
+type matrixRow struct {
+	method, path string
+	prepare      func(m *matrix, who caller) cell
+	want         [nCallers]int
+}
+
+// The columns of want: anonymous; writer, doctor, clinic_admin of the
+// clinic; writer, doctor, clinic_admin of another clinic; platform admin.
+var matrixRows = []matrixRow{
+	{"GET", "/api/v1/openapi.json", fixed("/api/v1/openapi.json", nil),
+		[nCallers]int{200, 200, 200, 200, 200, 200, 200, 200}},
+	{"POST", "/api/v1/auth/login", func(m *matrix, who caller) cell {
+		email := m.email(who)
+		if email == "" {
+			email = m.email(writer)
+		}
+		return cell{url: "/api/v1/auth/login", body: map[string]string{"email": email, "password": testenv.Password}}
+	}, [nCallers]int{200, 200, 200, 200, 200, 200, 200, 200}},
+	{"POST", "/api/v1/auth/logout", func(m *matrix, who caller) cell {
+		return cell{url: "/api/v1/auth/logout", fresh: true}
+	}, [nCallers]int{401, 204, 204, 204, 204, 204, 204, 204}},
+	{"GET", "/api/v1/me", fixed("/api/v1/me", nil),
+		[nCallers]int{401, 200, 200, 200, 200, 200, 200, 200}},
+	{"POST", "/api/v1/me/password", func(m *matrix, who caller) cell {
+		// The same password again: the change is real (sessions end) but
+		// the fixture's password stays valid.
+		return cell{url: "/api/v1/me/password", fresh: true,
+			body: map[string]string{"current_password": testenv.Password, "new_password": testenv.Password}}
+	}, [nCallers]int{401, 204, 204, 204, 204, 204, 204, 204}},
+
+	{"POST", "/api/v1/clinics", func(m *matrix, who caller) cell {
+		s := m.uniq("newclinic")
+		return cell{url: "/api/v1/clinics", body: map[string]any{"slug": s, "name": "New " + s, "hostnames": []string{s + ".example"}}}
+	}, [nCallers]int{401, 403, 403, 403, 403, 403, 403, 201}},
+	{"GET", "/api/v1/clinics", fixed("/api/v1/clinics", nil),
+		[nCallers]int{401, 200, 200, 200, 200, 200, 200, 200}},
+	{"GET", "/api/v1/clinics/:clinic", func(m *matrix, who caller) cell {
+		return cell{url: "/api/v1/clinics/" + m.home.Slug}
+	}, [nCallers]int{401, 200, 200, 200, 404, 404, 404, 200}},
+	{"PATCH", "/api/v1/clinics/:clinic", func(m *matrix, who caller) cell {
+		return cell{url: "/api/v1/clinics/" + m.home.Slug, body: map[string]any{"name": m.uniq("Renamed clinic")}}
+	}, [nCallers]int{401, 403, 403, 200, 404, 404, 404, 200}},
+	{"GET", "/api/v1/clinics/:clinic/audit", func(m *matrix, who caller) cell {
+		return cell{url: "/api/v1/clinics/" + m.home.Slug + "/audit"}
+	}, [nCallers]int{401, 200, 200, 200, 404, 404, 404, 403}},
+
+	{"POST", "/api/v1/clinics/:clinic/members", func(m *matrix, who caller) cell {
+		return cell{url: "/api/v1/clinics/" + m.home.Slug + "/members", body: map[string]any{
+			"email": m.uniq("added") + "@matrix.test", "name": "Added Person", "password": testenv.Password, "role": "writer"}}
+	}, [nCallers]int{401, 403, 403, 201, 404, 404, 404, 201}},
+	{"GET", "/api/v1/clinics/:clinic/members", func(m *matrix, who caller) cell {
+		return cell{url: "/api/v1/clinics/" + m.home.Slug + "/members"}
+	}, [nCallers]int{401, 403, 403, 200, 404, 404, 404, 200}},
+	{"PATCH", "/api/v1/clinics/:clinic/members/:user", func(m *matrix, who caller) cell {
+		return cell{url: fmt.Sprintf("/api/v1/clinics/%s/members/%d", m.home.Slug, m.member()), body: map[string]any{"role": "clinic_admin"}}
+	}, [nCallers]int{401, 403, 403, 200, 404, 404, 404, 200}},
+	{"DELETE", "/api/v1/clinics/:clinic/members/:user", func(m *matrix, who caller) cell {
+		return cell{url: fmt.Sprintf("/api/v1/clinics/%s/members/%d", m.home.Slug, m.member())}
+	}, [nCallers]int{401, 403, 403, 204, 404, 404, 404, 204}},
+
+	{"POST", "/api/v1/clinics/:clinic/articles", func(m *matrix, who caller) cell {
+		return cell{url: path(m.home.Slug, 0, ""), body: map[string]any{"title": m.uniq("Created in the matrix"), "summary": "S.", "body": "Text."}}
+	}, [nCallers]int{401, 201, 201, 201, 404, 404, 404, 403}},
+	{"GET", "/api/v1/clinics/:clinic/articles", func(m *matrix, who caller) cell {
+		return cell{url: path(m.home.Slug, 0, "?limit=5")}
+	}, [nCallers]int{401, 200, 200, 200, 404, 404, 404, 403}},
+	{"GET", "/api/v1/clinics/:clinic/articles/:id", shared(""),
+		[nCallers]int{401, 200, 200, 200, 404, 404, 404, 403}},
+	{"PUT", "/api/v1/clinics/:clinic/articles/:id", func(m *matrix, who caller) cell {
+		a := m.draft()
+		return cell{url: path(m.home.Slug, a.ID, ""), body: map[string]any{"title": a.Title, "summary": "Edited.", "body": "Edited text.", "version": a.Version}}
+	}, [nCallers]int{401, 200, 200, 200, 404, 404, 404, 403}},
+	{"GET", "/api/v1/clinics/:clinic/articles/:id/revisions", shared("/revisions"),
+		[nCallers]int{401, 200, 200, 200, 404, 404, 404, 403}},
+	{"GET", "/api/v1/clinics/:clinic/articles/:id/revisions/:n", shared("/revisions/1"),
+		[nCallers]int{401, 200, 200, 200, 404, 404, 404, 403}},
+	{"GET", "/api/v1/clinics/:clinic/articles/:id/reviews", shared("/reviews"),
+		[nCallers]int{401, 200, 200, 200, 404, 404, 404, 403}},
+	{"POST", "/api/v1/clinics/:clinic/articles/:id/reviews", func(m *matrix, who caller) cell {
+		a := m.inReview()
+		return cell{url: path(m.home.Slug, a.ID, "/reviews"), body: map[string]any{"decision": "approve", "revision": a.Revision, "content_hash": a.ContentHash}}
+	}, [nCallers]int{401, 403, 200, 403, 404, 404, 404, 403}},
+	{"POST", "/api/v1/clinics/:clinic/articles/:id/submit", func(m *matrix, who caller) cell {
+		a := m.draft()
+		return cell{url: path(m.home.Slug, a.ID, "/submit"), body: map[string]any{"version": a.Version}}
+	}, [nCallers]int{401, 200, 200, 200, 404, 404, 404, 403}},
+	{"POST", "/api/v1/clinics/:clinic/articles/:id/publish", func(m *matrix, who caller) cell {
+		a := m.approved()
+		return cell{url: path(m.home.Slug, a.ID, "/publish"), body: map[string]any{"version": a.Version}}
+	}, [nCallers]int{401, 200, 403, 200, 404, 404, 404, 403}},
+	{"POST", "/api/v1/clinics/:clinic/articles/:id/unpublish", func(m *matrix, who caller) cell {
+		a := m.published()
+		return cell{url: path(m.home.Slug, a.ID, "/unpublish"), body: map[string]any{"version": a.Version}}
+	}, [nCallers]int{401, 200, 403, 200, 404, 404, 404, 403}},
+	{"POST", "/api/v1/clinics/:clinic/articles/:id/archive", func(m *matrix, who caller) cell {
+		a := m.draft()
+		return cell{url: path(m.home.Slug, a.ID, "/archive"), body: map[string]any{"version": a.Version}}
+	}, [nCallers]int{401, 200, 403, 200, 404, 404, 404, 403}},
+	{"POST", "/api/v1/clinics/:clinic/articles/:id/restore", func(m *matrix, who caller) cell {
+		a := m.draft()
+		return cell{url: path(m.home.Slug, a.ID, "/restore"), body: map[string]any{"revision": 1, "version": a.Version}}
+	}, [nCallers]int{401, 200, 200, 200, 404, 404, 404, 403}},
+	{"GET", "/api/v1/clinics/:clinic/articles/:id/audit", shared("/audit"),
+		[nCallers]int{401, 200, 200, 200, 404, 404, 404, 403}},
+	{"POST", "/api/v1/clinics/:clinic/articles/:id/acknowledgements", func(m *matrix, who caller) cell {
+		a, key := m.blocked()
+		return cell{url: path(m.home.Slug, a.ID, "/acknowledgements"), body: map[string]any{"revision": a.Revision, "finding": key,
+			"reason": "The sentence quotes the device label verbatim."}}
+	}, [nCallers]int{401, 403, 200, 403, 404, 404, 404, 403}},
+	{"GET", "/api/v1/clinics/:clinic/articles/:id/record", shared("/record"),
+		[nCallers]int{401, 200, 200, 200, 404, 404, 404, 403}},
+	{"POST", "/api/v1/clinics/:clinic/compliance/check", func(m *matrix, who caller) cell {
+		return cell{url: "/api/v1/clinics/" + m.home.Slug + "/compliance/check", body: map[string]any{"title": "T", "body": "Guaranteed results."}}
+	}, [nCallers]int{401, 200, 200, 200, 404, 404, 404, 403}},
+	{"GET", "/api/v1/clinics/:clinic/reviews/due", func(m *matrix, who caller) cell {
+		return cell{url: "/api/v1/clinics/" + m.home.Slug + "/reviews/due"}
+	}, [nCallers]int{401, 200, 200, 200, 404, 404, 404, 403}},
+
+	{"POST", "/api/v1/clinics/:clinic/articles/:id/previews", shared("/previews"),
+		[nCallers]int{401, 201, 201, 201, 404, 404, 404, 403}},
+	{"GET", "/api/v1/clinics/:clinic/articles/:id/previews", shared("/previews"),
+		[nCallers]int{401, 200, 200, 200, 404, 404, 404, 403}},
+	{"DELETE", "/api/v1/clinics/:clinic/articles/:id/previews", shared("/previews"),
+		[nCallers]int{401, 204, 204, 204, 404, 404, 404, 403}},
+	{"DELETE", "/api/v1/clinics/:clinic/articles/:id/previews/:preview", func(m *matrix, who caller) cell {
+		a := m.sharedArticle()
+		var p struct{ ID int64 }
+		m.e.MustDo("POST", path(m.home.Slug, a, "/previews"), m.home.Writer, nil, 201, &p)
+		return cell{url: path(m.home.Slug, a, fmt.Sprintf("/previews/%d", p.ID))}
+	}, [nCallers]int{401, 204, 204, 204, 404, 404, 404, 403}},
+}
+
+func fixed(url string, body any) func(*matrix, caller) cell {
+	return func(*matrix, caller) cell { return cell{url: url, body: body} }
+}
+
+// shared calls tail on the one published article read-only routes share.
+func shared(tail string) func(*matrix, caller) cell {
+	return func(m *matrix, _ caller) cell { return cell{url: path(m.home.Slug, m.sharedArticle(), tail)} }
+}
+
+func (m *matrix) sharedArticle() int64 {
+	if m.shared == 0 {
+		m.shared = m.published().ID
+	}
+	return m.shared
+}
+
+func routeKey(method, path string) string { return method + " " + path }
+
+// TestAuthorizationMatrix calls every /api/v1 route as every kind of
+// caller and checks the status: anonymous 401 (except sign-in and the
+// document), members of another clinic 404 (invariant 7), a role without
+// the permission 403, the platform admin only clinic and member
+// management (invariants hold for platform admins too). Refused calls
+// write nothing to the audit trail.
+func TestAuthorizationMatrix(t *testing.T) {
+	testenv.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		e := testenv.New(t, d)
+		m := &matrix{e: e, home: e.NewClinic("matrix-home"), other: e.NewClinic("matrix-other")}
+
+		// The table must name exactly the registered routes.
+		inTable := map[string]bool{}
+		for _, r := range matrixRows {
+			k := routeKey(r.method, r.path)
+			if inTable[k] {
+				t.Errorf("%s appears twice in the matrix", k)
+			}
+			inTable[k] = true
+		}
+		registered := map[string]bool{}
+		for _, r := range e.App.HTTP.GetRoutes(true) {
+			if r.Method == "HEAD" || !strings.HasPrefix(r.Path, "/api/v1/") {
+				continue
+			}
+			registered[routeKey(r.Method, r.Path)] = true
+		}
+		var missing, stale []string
+		for k := range registered {
+			if !inTable[k] {
+				missing = append(missing, k)
+			}
+		}
+		for k := range inTable {
+			if !registered[k] {
+				stale = append(stale, k)
+			}
+		}
+		sort.Strings(missing)
+		sort.Strings(stale)
+		for _, k := range missing {
+			t.Errorf("route %s is registered but not in the authorization matrix", k)
+		}
+		for _, k := range stale {
+			t.Errorf("route %s is in the authorization matrix but not registered", k)
+		}
+
+		wantCode := map[int]string{401: "unauthenticated", 403: "forbidden", 404: "not_found"}
+		for _, r := range matrixRows {
+			for who := anon; who < nCallers; who++ {
+				c := r.prepare(m, who)
+				tok := m.token(who)
+				if c.fresh && who != anon {
+					tok = e.Login(m.email(who))
+				}
+				before := countRows(t, d, "audit_entries")
+				res := e.Do(r.method, c.url, tok, c.body)
+				if c.fresh && who != anon {
+					m.signIn(who) // a password change ended every other session
+				}
+				want := r.want[who]
+				if res.Status != want {
+					t.Errorf("%s %s as %s: status %d, want %d: %s", r.method, r.path, callerNames[who], res.Status, want, res.Body)
+					continue
+				}
+				if want < 400 {
+					continue
+				}
+				if ct := res.Header.Get("Content-Type"); ct != "application/problem+json" || res.Code() != wantCode[want] {
+					t.Errorf("%s %s as %s: %d answered %q code %q, want problem+json %q", r.method, r.path, callerNames[who], want, ct, res.Code(), wantCode[want])
+				}
+				if after := countRows(t, d, "audit_entries"); after != before {
+					t.Errorf("%s %s as %s: refused with %d but %d audit entries were written", r.method, r.path, callerNames[who], want, after-before)
+				}
+			}
+		}
+	})
+}
+
+func countRows(t *testing.T, d *db.DB, table string) int64 {
+	t.Helper()
+	var n int64
+	if err := d.Raw("SELECT COUNT(*) FROM " + table).Scan(&n).Error; err != nil {
+		t.Fatalf("count %s: %v", table, err)
+	}
+	return n
+}
