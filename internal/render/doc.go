@@ -19,4 +19,17 @@
 // author's tags has far less surface than one that emits them and hopes the
 // sanitiser catches every trick. The sanitiser is kept as a second, independent
 // wall, not as the only one.
+//
+// Other decisions, all made on the parsed tree before rendering:
+//
+//   - Links whose URL a browser would read as anything but http, https,
+//     mailto, tel or relative (after entity decoding, case folding and
+//     removing tabs and newlines) are replaced by their text; such images
+//     by their alt text. Images may only be http(s) or relative.
+//   - Links that leave the site (http, https or "//host") get
+//     rel="noopener nofollow" and no target; relative links get no rel.
+//   - The page template owns the only h1: if the source uses "#", every
+//     heading moves down one level, so the outline keeps its shape.
+//   - GFM task boxes render as the characters U+2611 and U+2610, so no
+//     <input> element is ever emitted.
 package render

@@ -207,6 +207,15 @@ func (p pendingQA) detach(source []byte) *ast.Document {
 		}
 		doc.AppendChild(doc, b)
 	}
+	// Headings inside an answer keep their text but not their anchors: the
+	// body already carries those ids, and an FAQ widget on the same page
+	// must not repeat them.
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if h, ok := n.(*ast.Heading); ok && entering {
+			h.RemoveAttributes()
+		}
+		return ast.WalkContinue, nil
+	})
 	return doc
 }
 

@@ -17,7 +17,7 @@ func TestFAQ(t *testing.T) {
 				"## Sources\n\nNot part of the FAQ.",
 			want: []QA{
 				{Question: "Do acne scars fade on their own?", AnswerHTML: "<p>Red marks often fade within months.</p>\n<p>Pitted scars usually do not.</p>\n", AnswerText: "Red marks often fade within months.\nPitted scars usually do not."},
-				{Question: "Is laser treatment painful?", AnswerHTML: "<p>Most people describe it as a warm snap.</p>\n<h4 id=\"numbing\">Numbing</h4>\n<p>A numbing cream helps.</p>\n", AnswerText: "Most people describe it as a warm snap.\nNumbing\nA numbing cream helps."},
+				{Question: "Is laser treatment painful?", AnswerHTML: "<p>Most people describe it as a warm snap.</p>\n<h4>Numbing</h4>\n<p>A numbing cream helps.</p>\n", AnswerText: "Most people describe it as a warm snap.\nNumbing\nA numbing cream helps."},
 			},
 		},
 		"bold list": {

@@ -17,7 +17,11 @@ type Person struct {
 
 // Organization is the clinic that publishes a page.
 type Organization struct {
-	Name, URL, Logo, Telephone, Email string
+	Name      string // the clinic's public name
+	URL       string // its home page
+	Logo      string // absolute URL of the logo image
+	Telephone string // as it should be dialled, e.g. "+44 20 7946 0000"
+	Email     string // public contact address
 }
 
 // MedicalPage is what MedicalWebPageJSONLD needs to describe one article page.

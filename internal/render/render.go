@@ -34,7 +34,7 @@ type Heading struct {
 // QA is one question and its answer from a document's FAQ section.
 type QA struct {
 	Question   string        // plain text
-	AnswerHTML template.HTML // sanitised
+	AnswerHTML template.HTML // sanitised; headings in it carry no ids
 	AnswerText string        // plain text, for FAQPage JSON-LD
 }
 
@@ -233,6 +233,7 @@ func unwrapNode(n ast.Node, source []byte) {
 // elements, so the output contains no form controls at all.
 type taskBoxRenderer struct{}
 
+// RegisterFuncs implements renderer.NodeRenderer.
 func (taskBoxRenderer) RegisterFuncs(reg renderer.NodeRendererFuncRegisterer) {
 	reg.Register(east.KindTaskCheckBox, func(w util.BufWriter, _ []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if entering {
