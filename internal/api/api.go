@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -147,6 +148,11 @@ func decode(c *fiber.Ctx, dst any) error {
 	}
 	if ct := strings.ToLower(c.Get(fiber.HeaderContentType)); !strings.HasPrefix(ct, "application/json") {
 		return errs.New(http.StatusUnsupportedMediaType, "unsupported_media_type", "send the body as application/json")
+	}
+	// encoding/json silently turns invalid UTF-8 into U+FFFD; refuse it
+	// instead of storing text the client did not send.
+	if !utf8.Valid(body) {
+		return errs.BadRequest("malformed_json", "the request body is not valid UTF-8")
 	}
 	d := json.NewDecoder(bytes.NewReader(body))
 	d.DisallowUnknownFields()

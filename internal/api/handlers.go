@@ -139,7 +139,14 @@ func (a *API) clinicAudit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := audit.Filter{Action: c.Query("action"), Limit: c.QueryInt("limit", 100)}
+	f := audit.Filter{Action: c.Query("action"), Limit: 100}
+	if v := c.Query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 500 {
+			return errs.BadRequest("invalid_query", "limit must be a number between 1 and 500")
+		}
+		f.Limit = n
+	}
 	if v := c.Query("actor"); v != "" {
 		if f.ActorID, err = strconv.ParseInt(v, 10, 64); err != nil {
 			return errs.BadRequest("invalid_query", "actor must be a user id")
@@ -151,7 +158,7 @@ func (a *API) clinicAudit(c *fiber.Ctx) error {
 		}
 	}
 	if v := c.Query("cursor"); v != "" {
-		if f.BeforeID, err = strconv.ParseInt(v, 10, 64); err != nil {
+		if f.BeforeID, err = strconv.ParseInt(v, 10, 64); err != nil || f.BeforeID <= 0 {
 			return errs.BadRequest("invalid_query", "cursor is not valid")
 		}
 	}
@@ -317,7 +324,7 @@ func (a *API) listArticles(c *fiber.Ctx) error {
 	limit := 0
 	if q := c.Query("limit"); q != "" {
 		n, err := strconv.Atoi(q)
-		if err != nil {
+		if err != nil || n < 1 || n > 100 {
 			return errs.BadRequest("invalid_query", "limit must be a number between 1 and 100")
 		}
 		limit = n
