@@ -93,6 +93,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		}
 		defer a.DB.Close()
 		return seedDemo(ctx, a, "http://127.0.0.1:8080", stdout)
+	case "bench":
+		return benchCmd(ctx, args[1:], stdout)
 	case "audit":
 		return auditCmd(ctx, args[1:], stdout)
 	case "help", "-h", "--help":

@@ -101,7 +101,11 @@ func logRequests(c *fiber.Ctx) error {
 	if status >= 500 {
 		level = slog.LevelError
 	}
-	slog.Log(c.UserContext(), level, "request", "method", c.Method(), "path", c.Path(), "status", status,
+	ctx := c.UserContext()
+	if !slog.Default().Enabled(ctx, level) {
+		return err // building the line costs more than serving a cached page
+	}
+	slog.Log(ctx, level, "request", "method", c.Method(), "path", c.Path(), "status", status,
 		"duration_ms", float64(time.Since(start).Microseconds())/1000, "request_id", c.Locals("requestid"), "ip", c.IP())
 	return err
 }
