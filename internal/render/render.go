@@ -94,12 +94,12 @@ func (r *Renderer) Markdown(src string) (Document, error) {
 	if err != nil {
 		return Document{}, err
 	}
-	plain := plainText(source, root)
+	plain, words := plainText(source, root)
 	doc := Document{
 		HTML:     body,
 		Headings: headings,
 		Text:     plain,
-		Words:    len(strings.Fields(plain)),
+		Words:    words,
 	}
 
 	// FAQ extraction moves answer nodes out of the tree, so it runs after
@@ -112,7 +112,7 @@ func (r *Renderer) Markdown(src string) (Document, error) {
 		if err != nil {
 			return Document{}, err
 		}
-		text := plainText(source, s.answer)
+		text, _ := plainText(source, s.answer)
 		if text == "" {
 			continue // a question without an answer is no FAQ entry
 		}

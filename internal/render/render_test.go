@@ -222,3 +222,26 @@ func TestClassifyURL(t *testing.T) {
 		}
 	}
 }
+
+func TestTidyText(t *testing.T) {
+	tests := map[string]struct {
+		in, want string
+		words    int
+	}{
+		"empty":           {"", "", 0},
+		"spaces":          {"  a \t b  ", "a b", 2},
+		"lines":           {"\n\na  b\n \n c\n", "a b\nc", 3},
+		"line wins":       {"a \n b", "a\nb", 2},
+		"unicode space":   {"a\u00a0\u2003b", "a b", 2},
+		"nul and invalid": {"a\x00b \xff", "a\uFFFDb \uFFFD", 2},
+	}
+	for name, tc := range tests {
+		got, words := tidyText(tc.in)
+		if got != tc.want || words != tc.words {
+			t.Errorf("%s: tidyText(%q) = %q, %d; want %q, %d", name, tc.in, got, words, tc.want, tc.words)
+		}
+		if words != len(strings.Fields(got)) {
+			t.Errorf("%s: %d words but Fields finds %d", name, words, len(strings.Fields(got)))
+		}
+	}
+}

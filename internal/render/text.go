@@ -111,35 +111,54 @@ func (t *textWriter) node(n ast.Node) {
 }
 
 // plainText returns the text of the given nodes, one line per block, with
-// runs of spaces collapsed and empty lines dropped.
-func plainText(src []byte, nodes ...ast.Node) string {
+// runs of spaces collapsed and empty lines dropped, and its word count.
+func plainText(src []byte, nodes ...ast.Node) (string, int) {
 	t := textWriter{src: src}
 	for _, n := range nodes {
 		t.node(n)
 	}
-	return tidyLines(t.b.String())
+	return tidyText(t.b.String())
 }
 
 // inlineText is plainText for a single line of inline content (a heading or
 // a bold question), folded onto one line.
 func inlineText(src []byte, nodes ...ast.Node) string {
-	return strings.Join(strings.Fields(plainText(src, nodes...)), " ")
+	s, _ := plainText(src, nodes...)
+	return strings.ReplaceAll(s, "\n", " ")
 }
 
-// tidyLines collapses spaces, drops empty lines and, like the HTML side,
+// tidyText collapses each run of white space to one space, or to one line
+// break if the run held one, trims both ends, and counts the words (the
+// runs of non-space, as strings.Fields sees them). Like the HTML side, it
 // turns NUL and invalid UTF-8 into U+FFFD.
-func tidyLines(s string) string {
-	s = strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", "\uFFFD"), "\uFFFD")
-	var out strings.Builder
-	for line := range strings.SplitSeq(s, "\n") {
-		f := strings.Fields(line)
-		if len(f) == 0 {
+func tidyText(s string) (string, int) {
+	var b strings.Builder
+	b.Grow(len(s))
+	words := 0
+	inWord := false
+	var gap byte
+	for _, r := range s {
+		if r == 0 {
+			r = '\uFFFD'
+		}
+		if unicode.IsSpace(r) {
+			if r == '\n' {
+				gap = '\n'
+			} else if gap == 0 {
+				gap = ' '
+			}
+			inWord = false
 			continue
 		}
-		if out.Len() > 0 {
-			out.WriteByte('\n')
+		if !inWord {
+			if words > 0 {
+				b.WriteByte(gap)
+			}
+			words++
+			inWord = true
+			gap = 0
 		}
-		out.WriteString(strings.Join(f, " "))
+		b.WriteRune(r)
 	}
-	return out.String()
+	return b.String(), words
 }
