@@ -89,12 +89,12 @@ func diffSeq(a, b []string, sep string) []Op {
 				emit("eq", ma[i])
 				i++
 				j++
-			case j < m && (i == n || at(i, j+1) >= at(i+1, j)):
-				emit("ins", mb[j])
-				j++
-			default:
+			case i < n && (j == m || at(i+1, j) >= at(i, j+1)):
 				emit("del", ma[i])
 				i++
+			default:
+				emit("ins", mb[j])
+				j++
 			}
 		}
 	}

@@ -3,7 +3,6 @@ package adminui
 import (
 	"crypto/subtle"
 	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -37,7 +36,7 @@ func (u *UI) loginPage(c *fiber.Ctx) error {
 // cannot sign a visitor into its own account.
 func (u *UI) loginForm(c *fiber.Ctx, status int, v loginView) error {
 	v.Token = randomToken()
-	u.setCookie(c, loginCookie, v.Token, u.now().Add(2*time.Hour), Prefix+"/login")
+	u.setCookie(c, loginCookie, v.Token, false, Prefix+"/login")
 	return u.view(c, status, "login", &Page{Title: "Sign in", D: v})
 }
 
@@ -59,7 +58,7 @@ func (u *UI) loginSubmit(c *fiber.Ctx) error {
 		v.Error = "The email or password is too long."
 		return u.loginForm(c, fiber.StatusUnprocessableEntity, v)
 	}
-	tok, sess, _, err := u.accounts.Login(c.UserContext(), v.Email, pw, c.IP())
+	tok, _, _, err := u.accounts.Login(c.UserContext(), v.Email, pw, c.IP())
 	if err != nil {
 		e, ok := errs.As(err)
 		if !ok {
@@ -68,8 +67,8 @@ func (u *UI) loginSubmit(c *fiber.Ctx) error {
 		v.Error = Message(e)
 		return u.loginForm(c, e.Status, v)
 	}
-	u.setCookie(c, loginCookie, "", time.Time{}, Prefix+"/login")
-	u.setCookie(c, u.cookieName(c), tok, sess.ExpiresAt, "/")
+	u.setCookie(c, loginCookie, "", true, Prefix+"/login")
+	u.setCookie(c, u.cookieName(c), tok, false, "/")
 	u.flash(c, "ok", "You are signed in.")
 	return c.Redirect(v.Next, fiber.StatusSeeOther)
 }
@@ -79,7 +78,7 @@ func (u *UI) logout(c *fiber.Ctx) error {
 	if err := u.accounts.Logout(c.UserContext(), c.Locals("token").(string)); err != nil {
 		return err
 	}
-	u.setCookie(c, u.cookieName(c), "", time.Time{}, "/")
+	u.setCookie(c, u.cookieName(c), "", true, "/")
 	u.flash(c, "ok", "You are signed out.")
 	return c.Redirect(Prefix+"/login", fiber.StatusSeeOther)
 }

@@ -48,13 +48,15 @@ func (u *UI) cookieName(c *fiber.Ctx) string {
 	return CookiePlain
 }
 
-func (u *UI) setCookie(c *fiber.Ctx, name, value string, expires time.Time, path string) {
-	ck := &fiber.Cookie{Name: name, Value: value, Path: path, HTTPOnly: true, SameSite: "Lax", Secure: u.secure(c)}
-	if expires.IsZero() {
+// setCookie sets a browser-session cookie (no Expires: it ends when the
+// browser closes; the server enforces the idle and absolute timeouts of the
+// session itself), or deletes it when clear is true.
+func (u *UI) setCookie(c *fiber.Ctx, name, value string, clear bool, path string) {
+	ck := &fiber.Cookie{Name: name, Value: value, Path: path, HTTPOnly: true, SameSite: "Lax", Secure: u.secure(c), SessionOnly: true}
+	if clear {
+		ck.SessionOnly = false
 		ck.Expires = time.Unix(1, 0)
 		ck.MaxAge = -1
-	} else {
-		ck.Expires = expires
 	}
 	c.Cookie(ck)
 }
@@ -81,7 +83,7 @@ func (u *UI) session(c *fiber.Ctx) error {
 			return err
 		}
 		if tok != "" {
-			u.setCookie(c, u.cookieName(c), "", time.Time{}, "/")
+			u.setCookie(c, u.cookieName(c), "", true, "/")
 			u.flash(c, "error", "Your session has ended. Sign in again to continue.")
 		}
 		if c.Method() == fiber.MethodGet {
@@ -132,7 +134,7 @@ func (u *UI) sameOrigin(c *fiber.Ctx) bool {
 // flash stores a one-time message shown by the next page.
 func (u *UI) flash(c *fiber.Ctx, kind, text string) {
 	b, _ := json.Marshal(Flash{Kind: kind, Text: text})
-	u.setCookie(c, flashCookie, base64.RawURLEncoding.EncodeToString(b), u.now().Add(5*time.Minute), Prefix)
+	u.setCookie(c, flashCookie, base64.RawURLEncoding.EncodeToString(b), false, Prefix)
 }
 
 func (u *UI) takeFlash(c *fiber.Ctx) *Flash {
@@ -140,7 +142,7 @@ func (u *UI) takeFlash(c *fiber.Ctx) *Flash {
 	if v == "" {
 		return nil
 	}
-	u.setCookie(c, flashCookie, "", time.Time{}, Prefix)
+	u.setCookie(c, flashCookie, "", true, Prefix)
 	b, err := base64.RawURLEncoding.DecodeString(v)
 	if err != nil {
 		return nil
