@@ -114,8 +114,39 @@ func (d *DB) Close() error { return d.SQL.Close() }
 
 // Tx runs fn in one transaction (an immediate one on SQLite): either all of
 // its writes land or none do.
+//
+// SQLite's immediate transactions run one at a time. PostgreSQL runs them
+// side by side, so two writers can read the same row version and the
+// loser then hits a unique constraint (or a deadlock or serialization
+// failure) instead of the domain's own check. Such a transaction is rolled
+// back and fn runs again, a few times at most: on the second run it sees
+// the winner's committed row and answers with its own error (for example
+// 409 version_conflict) instead of an internal error. fn must therefore
+// only write through tx.
 func (d *DB) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return d.WithContext(ctx).Transaction(fn)
+	const attempts = 3
+	var err error
+	for i := 0; i < attempts; i++ {
+		err = d.WithContext(ctx).Transaction(fn)
+		if err == nil || d.Dialect != Postgres || !retryable(err) || ctx.Err() != nil {
+			return err
+		}
+	}
+	return err
+}
+
+// retryable reports whether a PostgreSQL error means "another transaction
+// won a race": unique_violation, serialization_failure, deadlock_detected.
+func retryable(err error) bool {
+	var pg interface{ SQLState() string }
+	if !errors.As(err, &pg) {
+		return false
+	}
+	switch pg.SQLState() {
+	case "23505", "40001", "40P01":
+		return true
+	}
+	return false
 }
 
 func (d *DB) provider() (*goose.Provider, error) {
