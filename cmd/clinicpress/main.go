@@ -134,6 +134,10 @@ func seedDemo(ctx context.Context, a *app.App, base string, out io.Writer) error
 	return nil
 }
 
+// listening is told the bound address once serve listens (tests use it
+// with --addr 127.0.0.1:0).
+var listening = func(net.Addr) {}
+
 func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	fs, dsn := newFlags("serve")
 	addr := fs.String("addr", env("addr", "127.0.0.1:8080"), "listen address (CLINICPRESS_ADDR)")
@@ -160,6 +164,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	listening(ln.Addr())
 	if *withDemo {
 		if err := seedDemo(ctx, a, "http://"+ln.Addr().String(), stdout); err != nil {
 			return err
@@ -189,10 +194,19 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 
 func migrate(ctx context.Context, args []string, stdout io.Writer) error {
 	fs, dsn := newFlags("migrate")
+	// The command may come before its flags ("migrate status --db X", as
+	// the usage says) or after them; the flag package stops at the first
+	// non-flag argument, so take a leading command off first.
+	cmd := ""
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 {
+	if cmd == "" && fs.NArg() == 1 {
+		cmd = fs.Arg(0)
+	} else if fs.NArg() != 0 || cmd == "" {
 		return errors.New("usage: clinicpress migrate up|down|status [--db DSN]")
 	}
 	d, err := db.Open(*dsn)
@@ -200,7 +214,7 @@ func migrate(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer d.Close()
-	switch fs.Arg(0) {
+	switch cmd {
 	case "up":
 		return d.MigrateUp(ctx)
 	case "down":
@@ -219,7 +233,7 @@ func migrate(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		return nil
 	}
-	return fmt.Errorf("unknown migrate command %q (up, down, status)", fs.Arg(0))
+	return fmt.Errorf("unknown migrate command %q (up, down, status)", cmd)
 }
 
 func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
