@@ -303,6 +303,10 @@ func TestTenantIsolation(t *testing.T) {
 			expect(t, e.Do("GET", path(ca.Slug, a.ID, ""), tok, nil), 404, "not_found")
 			expect(t, e.Do("GET", "/api/v1/clinics/"+ca.Slug, tok, nil), 404, "not_found")
 			expect(t, e.Do("POST", path(ca.Slug, a.ID, "/unpublish"), tok, nil), 404, "not_found")
+			// An invalid body does not make the other clinic's article show
+			// through a 422 either: access is decided first.
+			expect(t, e.Do("PUT", path(ca.Slug, a.ID, ""), tok, map[string]any{"title": "", "version": 0}), 404, "not_found")
+			expect(t, e.Do("POST", path(ca.Slug, a.ID, "/reviews"), tok, map[string]any{"decision": "maybe"}), 404, "not_found")
 		}
 		// A doctor of beta cannot approve alpha's article even with the hash.
 		b := e.Draft(ca, ca.Writer, "Pending in alpha")

@@ -104,21 +104,21 @@ type AckInput struct {
 // (registered, unexpired credentials, and not an author of the text since
 // the last approval) may acknowledge.
 func (s *Service) Acknowledge(ctx context.Context, actor authz.Actor, clinicSlug string, id int64, in AckInput) (View, error) {
-	var v errs.Validation
-	in.Reason = strings.TrimSpace(in.Reason)
-	if utf8.RuneCountInString(in.Reason) < 10 || utf8.RuneCountInString(in.Reason) > 2000 {
-		v.Add("reason", "explain in 10 to 2000 characters why the wording is acceptable")
+	validate := func() error {
+		var v errs.Validation
+		in.Reason = strings.TrimSpace(in.Reason)
+		if utf8.RuneCountInString(in.Reason) < 10 || utf8.RuneCountInString(in.Reason) > 2000 {
+			v.Add("reason", "explain in 10 to 2000 characters why the wording is acceptable")
+		}
+		if in.Revision <= 0 {
+			v.Add("revision", "is required: the revision the finding belongs to")
+		}
+		if in.Finding == "" {
+			v.Add("finding", "is required: the finding's key")
+		}
+		return v.Err()
 	}
-	if in.Revision <= 0 {
-		v.Add("revision", "is required: the revision the finding belongs to")
-	}
-	if in.Finding == "" {
-		v.Add("finding", "is required: the finding's key")
-	}
-	if err := v.Err(); err != nil {
-		return View{}, err
-	}
-	return s.change(ctx, actor, clinicSlug, id, authz.ActReview, nil, func(tx *gorm.DB, c clinic.Clinic, a *Article) error {
+	return s.change(ctx, actor, clinicSlug, id, authz.ActReview, nil, validate, func(tx *gorm.DB, c clinic.Clinic, a *Article) error {
 		cur, err := revisionTx(tx, c.ID, a.ID, a.CurrentRevision)
 		if err != nil {
 			return err

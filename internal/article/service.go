@@ -382,14 +382,27 @@ func (s *Service) Audit(ctx context.Context, actor authz.Actor, clinicSlug strin
 // actor's permission; fn mutates a and returns the audit action details.
 // version, when not nil, must match the stored version.
 func (s *Service) change(ctx context.Context, actor authz.Actor, clinicSlug string, id int64, act string, version *int,
-	fn func(tx *gorm.DB, c clinic.Clinic, a *Article) error) (View, error) {
+	validate func() error, fn func(tx *gorm.DB, c clinic.Clinic, a *Article) error) (View, error) {
 	c, err := s.access(ctx, actor, clinicSlug, act)
 	if err != nil {
 		return View{}, err
 	}
+	if validate != nil { // after access: another clinic's caller learns nothing, not even 422
+		if err := validate(); err != nil {
+			return View{}, err
+		}
+	}
 	var out View
 	published := false
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
+		if s.db.Dialect == db.Postgres {
+			// Serialise concurrent changes of one article so the loser
+			// sees the winner's version and answers 409, not a unique
+			// violation. SQLite's immediate transaction already does.
+			if err := tx.Exec(`SELECT id FROM articles WHERE id = ? AND clinic_id = ? FOR UPDATE`, id, c.ID).Error; err != nil {
+				return err
+			}
+		}
 		a, err := loadTx(tx, c.ID, id)
 		if err != nil {
 			return err
@@ -435,15 +448,19 @@ type Edit struct {
 // approved, scheduled or published article puts the working copy back to
 // draft and voids the approval; the live revision stays live.
 func (s *Service) Update(ctx context.Context, actor authz.Actor, clinicSlug string, id int64, e Edit) (View, error) {
-	var v errs.Validation
-	validateDraft(&e.Draft, &v)
-	if e.Version <= 0 {
-		v.Add("version", "is required: the version your edit is based on")
+	validate := func() error {
+		var v errs.Validation
+		validateDraft(&e.Draft, &v)
+		if e.Version <= 0 {
+			v.Add("version", "is required: the version your edit is based on")
+		}
+		return v.Err()
 	}
-	if err := v.Err(); err != nil {
-		return View{}, err
+	var version *int
+	if e.Version > 0 {
+		version = &e.Version
 	}
-	return s.change(ctx, actor, clinicSlug, id, authz.ActWrite, &e.Version, func(tx *gorm.DB, c clinic.Clinic, a *Article) error {
+	return s.change(ctx, actor, clinicSlug, id, authz.ActWrite, version, validate, func(tx *gorm.DB, c clinic.Clinic, a *Article) error {
 		if a.Status == StatusArchived {
 			return invalidState(*a, "edit")
 		}
@@ -512,7 +529,7 @@ func (s *Service) newRevision(tx *gorm.DB, actor authz.Actor, c clinic.Clinic, a
 // Restore makes a new draft revision with the content of revision n; it
 // needs a new sign-off like any other edit.
 func (s *Service) Restore(ctx context.Context, actor authz.Actor, clinicSlug string, id int64, n int, version *int) (View, error) {
-	return s.change(ctx, actor, clinicSlug, id, authz.ActWrite, version, func(tx *gorm.DB, c clinic.Clinic, a *Article) error {
+	return s.change(ctx, actor, clinicSlug, id, authz.ActWrite, version, nil, func(tx *gorm.DB, c clinic.Clinic, a *Article) error {
 		if a.Status == StatusArchived {
 			return invalidState(*a, "restore")
 		}
@@ -527,7 +544,7 @@ func (s *Service) Restore(ctx context.Context, actor authz.Actor, clinicSlug str
 
 // Submit sends the current revision to the clinic's doctors.
 func (s *Service) Submit(ctx context.Context, actor authz.Actor, clinicSlug string, id int64, version *int) (View, error) {
-	return s.change(ctx, actor, clinicSlug, id, authz.ActWrite, version, func(tx *gorm.DB, c clinic.Clinic, a *Article) error {
+	return s.change(ctx, actor, clinicSlug, id, authz.ActWrite, version, nil, func(tx *gorm.DB, c clinic.Clinic, a *Article) error {
 		if a.Status != StatusDraft && a.Status != StatusChangesRequested {
 			return invalidState(*a, "submit")
 		}
@@ -561,27 +578,27 @@ type ReviewInput struct {
 // is no longer current answers 409 stale_revision. The doctor must be
 // eligible (see checkSignoff).
 func (s *Service) ReviewArticle(ctx context.Context, actor authz.Actor, clinicSlug string, id int64, in ReviewInput) (View, error) {
-	var v errs.Validation
-	if in.Decision != DecisionApprove && in.Decision != DecisionRequestChanges {
-		v.Add("decision", "must be approve or request_changes")
+	validate := func() error {
+		var v errs.Validation
+		if in.Decision != DecisionApprove && in.Decision != DecisionRequestChanges {
+			v.Add("decision", "must be approve or request_changes")
+		}
+		if in.Revision <= 0 {
+			v.Add("revision", "is required: the revision number you reviewed")
+		}
+		if !strings.HasPrefix(in.ContentHash, "sha256:") {
+			v.Add("content_hash", "is required: the content hash of the revision you reviewed")
+		}
+		in.Note = strings.TrimSpace(in.Note)
+		if in.Decision == DecisionRequestChanges && in.Note == "" {
+			v.Add("note", "say what needs to change")
+		}
+		if utf8.RuneCountInString(in.Note) > 5000 {
+			v.Add("note", "must be at most 5000 characters")
+		}
+		return v.Err()
 	}
-	if in.Revision <= 0 {
-		v.Add("revision", "is required: the revision number you reviewed")
-	}
-	if !strings.HasPrefix(in.ContentHash, "sha256:") {
-		v.Add("content_hash", "is required: the content hash of the revision you reviewed")
-	}
-	in.Note = strings.TrimSpace(in.Note)
-	if in.Decision == DecisionRequestChanges && in.Note == "" {
-		v.Add("note", "say what needs to change")
-	}
-	if utf8.RuneCountInString(in.Note) > 5000 {
-		v.Add("note", "must be at most 5000 characters")
-	}
-	if err := v.Err(); err != nil {
-		return View{}, err
-	}
-	return s.change(ctx, actor, clinicSlug, id, authz.ActReview, nil, func(tx *gorm.DB, c clinic.Clinic, a *Article) error {
+	return s.change(ctx, actor, clinicSlug, id, authz.ActReview, nil, validate, func(tx *gorm.DB, c clinic.Clinic, a *Article) error {
 		// A live revision unchanged since it went live can be re-reviewed:
 		// approving it again renews its sign-off without a new revision.
 		rereview := a.Status == StatusPublished && a.LiveRevision != nil && *a.LiveRevision == a.CurrentRevision
@@ -721,20 +738,24 @@ func currentApprovalTx(tx *gorm.DB, a Article, now time.Time) (*Review, Revision
 // not_approved.
 func (s *Service) Publish(ctx context.Context, actor authz.Actor, clinicSlug string, id int64, at *time.Time, version *int) (View, error) {
 	now := s.clock()
-	if at != nil {
+	validate := func() error {
+		if at == nil {
+			return nil
+		}
 		t := at.UTC().Truncate(time.Second)
 		if t.After(now.AddDate(2, 0, 0)) {
 			v := errs.Validation{}
 			v.Add("at", "must be within two years")
-			return View{}, v.Err()
+			return v.Err()
 		}
 		if !t.After(now) {
-			at = nil
+			at = nil // a time in the past means now
 		} else {
 			at = &t
 		}
+		return nil
 	}
-	return s.change(ctx, actor, clinicSlug, id, authz.ActPublish, version, func(tx *gorm.DB, c clinic.Clinic, a *Article) error {
+	return s.change(ctx, actor, clinicSlug, id, authz.ActPublish, version, validate, func(tx *gorm.DB, c clinic.Clinic, a *Article) error {
 		if a.Status != StatusApproved && a.Status != StatusScheduled {
 			if a.Status == StatusPublished && a.LiveRevision != nil && *a.LiveRevision == a.CurrentRevision {
 				return errs.Conflict("already_published", "revision %d is already live", a.CurrentRevision)
@@ -790,7 +811,7 @@ func (s *Service) goLive(tx *gorm.DB, actor authz.Actor, c clinic.Clinic, a *Art
 // Unpublish takes the live revision off the public site (or cancels a
 // schedule). The working copy is kept.
 func (s *Service) Unpublish(ctx context.Context, actor authz.Actor, clinicSlug string, id int64, version *int) (View, error) {
-	return s.change(ctx, actor, clinicSlug, id, authz.ActPublish, version, func(tx *gorm.DB, c clinic.Clinic, a *Article) error {
+	return s.change(ctx, actor, clinicSlug, id, authz.ActPublish, version, nil, func(tx *gorm.DB, c clinic.Clinic, a *Article) error {
 		if a.LiveRevision == nil && a.Status != StatusScheduled {
 			return errs.Conflict("not_published", "this article is not live or scheduled")
 		}
@@ -819,7 +840,7 @@ func (s *Service) Unpublish(ctx context.Context, actor authz.Actor, clinicSlug s
 
 // Archive retires an article from any state; it leaves the public site.
 func (s *Service) Archive(ctx context.Context, actor authz.Actor, clinicSlug string, id int64, version *int) (View, error) {
-	return s.change(ctx, actor, clinicSlug, id, authz.ActPublish, version, func(tx *gorm.DB, c clinic.Clinic, a *Article) error {
+	return s.change(ctx, actor, clinicSlug, id, authz.ActPublish, version, nil, func(tx *gorm.DB, c clinic.Clinic, a *Article) error {
 		if a.Status == StatusArchived {
 			return invalidState(*a, "archive")
 		}
