@@ -1,9 +1,11 @@
 // ClinicPress admin: small progressive enhancements. Every action works
-// without this file; it adds live preview, autosave with a visible saved
-// state, and keyboard shortcuts (Ctrl/Cmd+S save, Ctrl/Cmd+Enter preview).
+// without this file; it adds live preview, live advertising-rule findings,
+// autosave with a visible saved state, and keyboard shortcuts (Ctrl/Cmd+S save, Ctrl/Cmd+Enter preview).
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
+  var printBtn = document.getElementById("print");
+  if (printBtn) printBtn.addEventListener("click", function () { window.print(); });
   var form = document.getElementById("editor-form");
   if (!form) return;
   var csrf = form.querySelector("input[name=_csrf]").value;
@@ -11,7 +13,10 @@
   var preview = document.getElementById("preview");
   var previewURL = form.getAttribute("data-preview");
   var autosaveURL = form.getAttribute("data-autosave");
-  var previewTimer = null, saveTimer = null, dirty = false, saving = false;
+  var lintURL = form.getAttribute("data-lint");
+  var findings = document.getElementById("findings");
+  var findingsStatus = document.getElementById("findings-status");
+  var previewTimer = null, saveTimer = null, lintTimer = null, lintSeq = 0, dirty = false, saving = false;
 
   function body() {
     var fd = new URLSearchParams();
@@ -41,6 +46,23 @@
       preview.innerHTML = html;
     }).catch(function () { /* keep the last preview */ });
   }
+  // Live advertising-rule findings for the unsaved text: the server checks
+  // it (the clinic's rules live there) and renders the list, escaped.
+  function refreshFindings() {
+    if (!findings || !lintURL) return;
+    var seq = ++lintSeq;
+    post(lintURL).then(function (r) {
+      if (!r.ok) throw new Error("lint " + r.status);
+      return r.json();
+    }).then(function (j) {
+      if (seq !== lintSeq) return; // an older answer arriving late
+      findings.innerHTML = j.html;
+      if (findingsStatus) {
+        findingsStatus.textContent = j.findings.length === 0 ? "No advertising-rule findings." :
+          j.findings.length + " advertising-rule finding(s), " + j.blocking + " blocking.";
+      }
+    }).catch(function () { /* keep the last list */ });
+  }
   function autosave() {
     if (!autosaveURL || !dirty || saving) return;
     saving = true; dirty = false;
@@ -57,6 +79,7 @@
     dirty = true;
     say("Unsaved changes");
     clearTimeout(previewTimer); previewTimer = setTimeout(refreshPreview, 400);
+    clearTimeout(lintTimer); lintTimer = setTimeout(refreshFindings, 700);
     clearTimeout(saveTimer); saveTimer = setTimeout(autosave, 1500);
   });
   form.addEventListener("submit", function () { clearTimeout(saveTimer); dirty = false; });

@@ -107,18 +107,24 @@ func (u *UI) Register(r fiber.Router) {
 	c.Post("/articles/:id/autosave", u.autosave)
 	c.Post("/articles/:id/discard", u.discardDraft)
 	c.Post("/preview", u.preview)
+	c.Post("/lint", u.lint)
 	c.Post("/articles/:id/submit", u.submit)
 	c.Get("/articles/:id/review", u.reviewPage)
 	c.Post("/articles/:id/reviews", u.reviewSubmit)
+	c.Post("/articles/:id/acknowledge", u.acknowledge)
 	c.Post("/articles/:id/comments", u.commentAdd)
 	c.Post("/articles/:id/publish", u.publish)
 	c.Post("/articles/:id/unpublish", u.unpublish)
 	c.Get("/articles/:id/history", u.history)
 	c.Post("/articles/:id/restore", u.restore)
+	c.Get("/articles/:id/record", u.recordPage)
+	c.Get("/articles/:id/archive", u.archiveConfirm)
+	c.Post("/articles/:id/archive", u.archive)
 	c.Get("/review-queue", u.queuePage)
 	c.Get("/members", u.membersPage)
 	c.Post("/members", u.memberAdd)
 	c.Post("/members/:user", u.memberUpdate)
+	c.Get("/members/:user/remove", u.memberRemoveConfirm)
 	c.Post("/members/:user/remove", u.memberRemove)
 	c.Get("/settings", u.settingsPage)
 	c.Post("/settings", u.settingsSave)
@@ -257,6 +263,10 @@ func Message(e *errs.Error) string {
 		return "Only doctors of this clinic can review articles. Ask one of the clinic's doctors to review it."
 	case "not_approved":
 		return "This revision has no valid doctor approval, so it cannot go live. Submit it for review and wait for a doctor to approve it."
+	case "compliance_blocked":
+		return blockedMessage(e)
+	case "already_acknowledged":
+		return "A doctor has already acknowledged this finding. Reload the review screen to see who and why."
 	case "stale_revision":
 		return "The article changed while you were reviewing it. Open the review screen again and review the current revision."
 	case "invalid_state":

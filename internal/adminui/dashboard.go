@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/clinicpress/clinicpress/internal/article"
+	"github.com/clinicpress/clinicpress/internal/clinic"
 )
 
 type dashboardView struct {
@@ -14,6 +15,10 @@ type dashboardView struct {
 	Approved                    []article.Summary
 	Awaiting, Due               []queueRow
 	ShowQueue, ShowPublishQueue bool
+	// Credentials lists, for a clinic admin, the doctors whose
+	// credentials expire within 30 days, have expired or are incomplete.
+	Credentials     []clinic.MemberView
+	ShowCredentials bool
 }
 
 type queueRow struct {
@@ -53,6 +58,17 @@ func (u *UI) dashboard(c *fiber.Ctx) error {
 	if v.ShowQueue {
 		if v.Awaiting, v.Due, err = u.queue(c, cl.Slug); err != nil {
 			return err
+		}
+	}
+	if v.ShowCredentials = p.Role == "clinic_admin"; v.ShowCredentials {
+		ms, err := u.clinics.ListMembers(ctx, act, cl.Slug)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			if s := m.CredentialsStatus; s == "expiring" || s == "expired" || s == "incomplete" {
+				v.Credentials = append(v.Credentials, m)
+			}
 		}
 	}
 	p.D = v

@@ -59,6 +59,9 @@ type editorView struct {
 	Threads  []thread
 	Reviews  []article.Review
 	Now      time.Time
+	// Findings are the advertising-rule findings of the text shown: the
+	// saved revision's (with acknowledgements), or the unsaved text's.
+	Findings findingsView
 	// Which workflow buttons to offer (the services decide for real).
 	CanSubmit, CanPublish, CanUnpublish bool
 	IsNew                               bool
@@ -87,8 +90,12 @@ func (u *UI) articleCreate(c *fiber.Ctx) error {
 		if !ok {
 			return err
 		}
-		p := &Page{Title: "New article · " + cl.Name, Nav: "new", Flash: &Flash{Kind: "error", Text: Message(e)},
-			D: editorView{Base: base(c), IsNew: true, Form: f, Errors: fieldErrors(err), Preview: u.previewOf(f)}}
+		v := editorView{Base: base(c), IsNew: true, Form: f, Errors: fieldErrors(err), Preview: u.previewOf(f)}
+		if fs, lerr := u.articles.Lint(c.UserContext(), actor(c), cl.Slug, f.draft()); lerr == nil {
+			v.Findings = buildFindings(fs, formTexts(f), nil)
+			v.Findings.Live = true
+		}
+		p := &Page{Title: "New article · " + cl.Name, Nav: "new", Flash: &Flash{Kind: "error", Text: Message(e)}, D: v}
 		return u.view(c, e.Status, "new", p)
 	}
 	return u.done(c, fmt.Sprintf("%s/articles/%d", base(c), v.ID), "Draft created (revision 1). Keep writing; your changes are saved automatically as you type.")
@@ -138,6 +145,15 @@ func (u *UI) editorPage(c *fiber.Ctx, status int, v editorView, flash *Flash) er
 	}
 	if v.Reviews, err = u.articles.Reviews(ctx, act, c.Params("clinic"), v.A.ID); err != nil {
 		return err
+	}
+	v.Findings = revisionFindings(v.A)
+	if v.Form != revForm(v.A.Current, v.A.Slug) {
+		// The editor shows unsaved text (restored, or refused by a save):
+		// check that text, as admin.js would.
+		if fs, lerr := u.articles.Lint(ctx, act, c.Params("clinic"), v.Form.draft()); lerr == nil {
+			v.Findings = buildFindings(fs, formTexts(v.Form), nil)
+			v.Findings.Live = true
+		}
 	}
 	s := v.A.Status
 	v.CanSubmit = s == article.StatusDraft || s == article.StatusChangesRequested

@@ -25,7 +25,13 @@ var funcs = template.FuncMap{
 	"roleLabel": func(r string) string {
 		return map[string]string{"writer": "Writer", "doctor": "Doctor", "clinic_admin": "Clinic admin"}[r]
 	},
-	"add":   func(a, b int) int { return a + b },
+	"add": func(a, b int) int { return a + b },
+	"ruleName": func(id string) string {
+		if n := ruleNames[id]; n != "" {
+			return n
+		}
+		return id
+	},
 	"short": func(h string) string { return shortHash(h) },
 	"deref": func(p *int) int {
 		if p == nil {
@@ -33,8 +39,10 @@ var funcs = template.FuncMap{
 		}
 		return *p
 	},
-	"eq1":  func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
-	"join": strings.Join,
+	"eq1":        func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
+	"join":       strings.Join,
+	"hasPrefix":  strings.HasPrefix,
+	"trimPrefix": strings.TrimPrefix,
 	// list bundles a listing for the artlist and queuelist partials.
 	"list": func(base string, items any, empty string) map[string]any {
 		return map[string]any{"Base": base, "Items": items, "Empty": empty}

@@ -15,6 +15,9 @@ type historyView struct {
 	Revisions []article.Revision
 	From, To  int
 	Diff      []Op
+	// CanArchive offers the Archive action (clinic admins and writers;
+	// the service decides for real).
+	CanArchive bool
 }
 
 // history lists every revision with a word diff between two of them
@@ -57,7 +60,11 @@ func (u *UI) history(c *fiber.Ctx) error {
 		v.From = 0
 	}
 	v.Diff = WordDiff(old, fullText(to))
-	return u.view(c, fiber.StatusOK, "history", &Page{Title: "History · " + a.Current.Title, Nav: "articles", D: v})
+	p := &Page{Title: "History · " + a.Current.Title, Nav: "articles"}
+	u.fillPage(c, p)
+	v.CanArchive = a.Status != article.StatusArchived && (p.Role == "clinic_admin" || p.Role == "writer")
+	p.D = v
+	return u.view(c, fiber.StatusOK, "history", p)
 }
 
 // restore makes a new draft revision from an old one; it needs a new

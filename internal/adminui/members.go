@@ -1,11 +1,13 @@
 package adminui
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/clinicpress/clinicpress/internal/clinic"
+	"github.com/clinicpress/clinicpress/internal/errs"
 )
 
 type memberForm struct {
@@ -94,7 +96,35 @@ func (u *UI) memberUpdate(c *fiber.Ctx) error {
 	return u.done(c, base(c)+"/members", "Saved: "+m.Name+" is a "+strings.ReplaceAll(m.Role, "_", " ")+".")
 }
 
-// memberRemove ends a membership.
+// memberRemoveConfirm asks before ending a membership.
+func (u *UI) memberRemoveConfirm(c *fiber.Ctx) error {
+	cl, err := u.clinicOf(c)
+	if err != nil {
+		return err
+	}
+	uid, err := idParam(c, "user")
+	if err != nil {
+		return err
+	}
+	ms, err := u.clinics.ListMembers(c.UserContext(), actor(c), cl.Slug)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if m.UserID != uid {
+			continue
+		}
+		path := fmt.Sprintf("%s/members/%d/remove", base(c), uid)
+		return u.view(c, fiber.StatusOK, "confirm", &Page{Title: "Remove " + m.Name + " · " + cl.Name, Nav: "members",
+			D: confirmView{Heading: "Remove " + m.Name + " from " + cl.Name + "?",
+				Lines: []string{m.Name + " (" + m.Email + ", " + strings.ReplaceAll(m.Role, "_", " ") + ") will no longer be able to open this clinic's screens. Their account stays, and so do the articles, reviews and history they took part in.",
+					"You can add them again later under Members."},
+				Action: path, Button: "Remove " + m.Name, ButtonID: "confirm-remove", Cancel: base(c) + "/members"}})
+	}
+	return errs.NotFound("member")
+}
+
+// memberRemove ends a membership (after the confirmation step).
 func (u *UI) memberRemove(c *fiber.Ctx) error {
 	cl, err := u.clinicOf(c)
 	if err != nil {

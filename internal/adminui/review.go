@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -31,14 +32,31 @@ type reviewView struct {
 	Reason      string
 	Reviews     []article.Review
 	Orphans     []thread // comments on other revisions
+	Findings    findingsView
+	// Rereview: the current revision is the live one, published and
+	// unchanged; approving it renews its sign-off until NextDue.
+	Rereview bool
+	NextDue  time.Time
+}
+
+// reviewState is what a refused acknowledge form carries back to the
+// screen: which finding, what was typed and why it was refused.
+type reviewState struct {
+	AckKey, AckReason, AckError string
 }
 
 // reviewPage shows the current revision rendered paragraph by paragraph
-// with its comments, a word diff against the last approved revision, and
-// the decision forms. Approve is offered only when the same check the
-// server runs at approval (article.Service.SignoffEligibility) passes;
-// otherwise the reason is shown.
+// with its comments, its advertising-rule findings (with Acknowledge forms
+// for a doctor who may acknowledge them), a word diff against the last
+// approved revision, and the decision forms. Approve is offered only when
+// the same check the server runs at approval
+// (article.Service.SignoffEligibility) passes; otherwise the reason is
+// shown. A published live revision due for re-review is approved here too.
 func (u *UI) reviewPage(c *fiber.Ctx) error {
+	return u.reviewRender(c, fiber.StatusOK, reviewState{}, nil)
+}
+
+func (u *UI) reviewRender(c *fiber.Ctx, status int, st reviewState, flash *Flash) error {
 	cl, err := u.clinicOf(c)
 	if err != nil {
 		return err
@@ -52,7 +70,8 @@ func (u *UI) reviewPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := reviewView{Base: base(c), A: a}
+	v := reviewView{Base: base(c), A: a, Rereview: article.IsRereview(a.Article)}
+	v.NextDue = u.now().UTC().AddDate(0, 0, cl.ReviewIntervalDays)
 	if v.Reviews, err = u.articles.Reviews(ctx, act, cl.Slug, id); err != nil {
 		return err
 	}
@@ -88,7 +107,7 @@ func (u *UI) reviewPage(c *fiber.Ctx) error {
 		}
 	}
 	v.Diff = WordDiff(old, fullText(a.Current))
-	p := &Page{Title: "Review · " + a.Current.Title, Nav: "queue"}
+	p := &Page{Title: "Review · " + a.Current.Title, Nav: "queue", Flash: flash}
 	u.fillPage(c, p)
 	switch err := u.articles.SignoffEligibility(ctx, act, cl.Slug, id); {
 	case err == nil:
@@ -106,9 +125,31 @@ func (u *UI) reviewPage(c *fiber.Ctx) error {
 			v.Reason = fmt.Sprintf("This article is %s, not waiting for review, so there is nothing to approve.", strings.ToLower(statusLabel(a.Status)))
 		}
 	}
-	v.CanRequest = p.Role == "doctor" && a.Status == article.StatusInReview
+	v.CanRequest = p.Role == "doctor" && (a.Status == article.StatusInReview || v.Rereview)
+	v.Findings = revisionFindings(a)
+	v.Findings.Base, v.Findings.CSRF = v.Base, p.CSRF
+	if v.Findings.Blocking > 0 {
+		switch err := u.articles.AcknowledgeEligibility(ctx, act, cl.Slug, id); {
+		case err == nil:
+			v.Findings.CanAck = true
+		default:
+			e, ok := errs.As(err)
+			if !ok {
+				return err
+			}
+			v.Findings.AckReason = Message(e)
+			if e.Code == "forbidden" {
+				v.Findings.AckReason = "Only a doctor of this clinic can acknowledge a blocking finding. Ask one to open this review screen, or change the wording in the editor."
+			}
+		}
+	}
+	for i := range v.Findings.Rows {
+		if r := &v.Findings.Rows[i]; r.Key == st.AckKey {
+			r.Reason, r.Error = st.AckReason, st.AckError
+		}
+	}
 	p.D = v
-	return u.view(c, fiber.StatusOK, "review", p)
+	return u.view(c, status, "review", p)
 }
 
 // fullText is what the diff compares: title, summary, tags and body.
@@ -138,6 +179,13 @@ func (u *UI) reviewSubmit(c *fiber.Ctx) error {
 	v, err := u.articles.ReviewArticle(c.UserContext(), actor(c), cl.Slug, id, in)
 	if err != nil {
 		return u.failed(c, path, err)
+	}
+	if in.Decision == article.DecisionApprove && article.IsRereview(v.Article) {
+		due := ""
+		if v.ReviewDueAt != nil {
+			due = " The next re-review is due " + v.ReviewDueAt.UTC().Format("2 Jan 2006") + "."
+		}
+		return u.done(c, path, fmt.Sprintf("You re-approved live revision %d (%s); its sign-off is renewed.%s", v.CurrentRevision, shortHash(v.Current.ContentHash), due))
 	}
 	if in.Decision == article.DecisionApprove {
 		return u.done(c, path, fmt.Sprintf("You approved revision %d (%s). A clinic admin or writer can now publish it.", v.CurrentRevision, shortHash(v.Current.ContentHash)))

@@ -1,12 +1,17 @@
 package adminui
 
 import (
+	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/clinicpress/clinicpress/internal/authz"
 	"github.com/clinicpress/clinicpress/internal/clinic"
+	"github.com/clinicpress/clinicpress/internal/compliance"
+	"github.com/clinicpress/clinicpress/internal/errs"
 )
 
 type settingsView struct {
@@ -15,6 +20,20 @@ type settingsView struct {
 	Hostnames string
 	Errors    map[string]string
 	Themes    []string
+	// Compliance settings as the form shows them.
+	PackInfos []compliance.PackInfo
+	Packs     map[string]bool
+	Allowlist string // one domain per line
+	Phrases   string // "phrase | severity" per line
+	Policies  []policyOption
+}
+
+type policyOption struct{ Value, Label, Hint string }
+
+var overduePolicies = []policyOption{
+	{"notice", "Show a notice", "The page stays live and indexed, with a visible “medical review overdue” notice."},
+	{"noindex", "Hide from search engines", "The page stays live but asks search engines not to index it until it is re-reviewed."},
+	{"unpublish", "Unpublish", "The page is taken off the public site until a doctor re-approves and it is published again."},
 }
 
 // settingsPage shows the clinic's settings (clinic admins).
@@ -24,15 +43,48 @@ func (u *UI) settingsPage(c *fiber.Ctx) error {
 		return err
 	}
 	c.Locals("clinic", cl)
-	return u.settingsView(c, fiber.StatusOK, cl, nil)
+	return u.settingsViewFlash(c, fiber.StatusOK, cl, nil, "", nil)
 }
 
-func (u *UI) settingsView(c *fiber.Ctx, status int, cl clinic.Clinic, errsBy map[string]string) error {
-	return u.settingsViewFlash(c, status, cl, errsBy, "")
+// phraseLines formats extra phrases one a line as "text | severity".
+func phraseLines(ps []compliance.Phrase) string {
+	var b strings.Builder
+	for _, p := range ps {
+		b.WriteString(p.Text)
+		if p.Severity != "" {
+			b.WriteString(" | " + string(p.Severity))
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// parsePhrases reads "text | severity" lines (severity optional: warn).
+// A message set through the API is kept for a phrase whose text is
+// unchanged.
+func parsePhrases(s string, old []compliance.Phrase) []compliance.Phrase {
+	msgs := map[string]string{}
+	for _, p := range old {
+		msgs[p.Text] = p.Message
+	}
+	out := []compliance.Phrase{}
+	for _, l := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		text, sev := l, ""
+		if i := strings.LastIndex(l, "|"); i >= 0 {
+			text, sev = l[:i], strings.ToLower(strings.TrimSpace(l[i+1:]))
+		}
+		text = strings.TrimSpace(text)
+		out = append(out, compliance.Phrase{Text: text, Severity: compliance.Severity(sev), Message: msgs[text]})
+	}
+	return out
 }
 
 // settingsSave applies the settings form; a stale version answers the
-// service's version_conflict.
+// service's version_conflict. Invalid input changes nothing and shows the
+// form again with each problem next to its field.
 func (u *UI) settingsSave(c *fiber.Ctx) error {
 	cl, err := u.clinicOf(c)
 	if err != nil {
@@ -42,11 +94,21 @@ func (u *UI) settingsSave(c *fiber.Ctx) error {
 	hosts := lines(c.FormValue("hostnames"))
 	interval := formInt(c, "review_interval_days")
 	ver := formInt(c, "version")
+	policy := c.FormValue("overdue_policy")
+	country := strings.TrimSpace(c.FormValue("registration_country"))
 	b := clinic.Branding{Tagline: c.FormValue("tagline"), LogoURL: strings.TrimSpace(c.FormValue("logo_url")),
 		PrimaryColor: strings.TrimSpace(c.FormValue("primary_color")), Phone: c.FormValue("phone"), Email: c.FormValue("brand_email"),
 		Address: c.FormValue("address"), FooterNotice: c.FormValue("footer_notice")}
+	packs := []string{}
+	for _, p := range c.Request().PostArgs().PeekMulti("packs") {
+		packs = append(packs, string(p)) // a copy: fiber reuses its buffers
+	}
+	allow, phrases := c.FormValue("link_allowlist"), c.FormValue("extra_phrases")
+	comp := compliance.Config{Packs: packs, Overrides: cl.Compliance.Overrides, LinkAllowlist: lines(allow),
+		ExtraPhrases: parsePhrases(phrases, cl.Compliance.ExtraPhrases)}
 	_, err = u.clinics.Update(c.UserContext(), actor(c), cl.Slug, clinic.Patch{Name: &name, Hostnames: &hosts, Theme: &theme,
-		Branding: &b, ReviewIntervalDays: &interval, Version: &ver})
+		Branding: &b, ReviewIntervalDays: &interval, OverduePolicy: &policy, RegistrationCountry: &country,
+		Compliance: &comp, Version: &ver})
 	if err != nil {
 		e, ok := isUserError(err)
 		if !ok || e.Code == "forbidden" {
@@ -54,12 +116,48 @@ func (u *UI) settingsSave(c *fiber.Ctx) error {
 		}
 		typed := cl
 		typed.Name, typed.Hostnames, typed.Theme, typed.Branding, typed.ReviewIntervalDays = name, hosts, theme, b, interval
-		return u.settingsViewFlash(c, e.Status, typed, fieldErrors(err), Message(e))
+		typed.OverduePolicy, typed.RegistrationCountry, typed.Compliance = policy, country, comp
+		return u.settingsViewFlash(c, e.Status, typed, settingsErrors(e), Message(e), &[2]string{allow, phrases})
 	}
-	return u.done(c, base(c)+"/settings", "Settings saved. The public site shows the changes from the next page view.")
+	return u.done(c, base(c)+"/settings", "Settings saved. The public site shows the changes from the next page view; new advertising-rule settings apply to revisions saved from now on.")
 }
 
-func (u *UI) settingsViewFlash(c *fiber.Ctx, status int, cl clinic.Clinic, errsBy map[string]string, msg string) error {
+var indexed = regexp.MustCompile(`^compliance\.(packs|link_allowlist|extra_phrases)\[(\d+)\](?:\.(\w+))?$`)
+
+// settingsErrors puts each validation problem next to its form field; the
+// compliance lists name the line (or pack) at fault.
+func settingsErrors(e *errs.Error) map[string]string {
+	out := map[string]string{}
+	add := func(k, msg string) {
+		if out[k] != "" {
+			out[k] += "; "
+		}
+		out[k] += msg
+	}
+	for _, f := range e.Fields {
+		m := indexed.FindStringSubmatch(f.Field)
+		switch {
+		case m != nil && m[1] == "packs":
+			add("packs", f.Message)
+		case m != nil:
+			n, _ := strconv.Atoi(m[2])
+			msg := fmt.Sprintf("line %d: %s", n+1, f.Message)
+			if m[3] != "" && m[3] != "text" {
+				msg = fmt.Sprintf("line %d, %s: %s", n+1, m[3], f.Message)
+			}
+			add(m[1], msg)
+		case strings.HasPrefix(f.Field, "compliance"):
+			add("compliance", f.Message)
+		default:
+			add(f.Field, f.Message)
+		}
+	}
+	return out
+}
+
+// settingsViewFlash renders the settings form for cl; raw, when set, is the
+// allowlist and phrases text exactly as typed.
+func (u *UI) settingsViewFlash(c *fiber.Ctx, status int, cl clinic.Clinic, errsBy map[string]string, msg string, raw *[2]string) error {
 	if errsBy == nil {
 		errsBy = map[string]string{}
 	}
@@ -67,6 +165,14 @@ func (u *UI) settingsViewFlash(c *fiber.Ctx, status int, cl clinic.Clinic, errsB
 	if msg != "" {
 		f = &Flash{Kind: "error", Text: msg}
 	}
-	return u.view(c, status, "settings", &Page{Title: "Settings · " + cl.Name, Nav: "settings", Flash: f,
-		D: settingsView{Base: base(c), C: cl, Hostnames: strings.Join(cl.Hostnames, "\n"), Errors: errsBy, Themes: []string{"clinical", "serene"}}})
+	v := settingsView{Base: base(c), C: cl, Hostnames: strings.Join(cl.Hostnames, "\n"), Errors: errsBy, Themes: []string{"clinical", "serene"},
+		PackInfos: compliance.Packs(), Packs: map[string]bool{}, Policies: overduePolicies,
+		Allowlist: strings.Join(cl.Compliance.LinkAllowlist, "\n"), Phrases: phraseLines(cl.Compliance.ExtraPhrases)}
+	if raw != nil {
+		v.Allowlist, v.Phrases = raw[0], raw[1]
+	}
+	for _, p := range cl.Compliance.Packs {
+		v.Packs[p] = true
+	}
+	return u.view(c, status, "settings", &Page{Title: "Settings · " + cl.Name, Nav: "settings", Flash: f, D: v})
 }
