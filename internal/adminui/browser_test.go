@@ -407,3 +407,36 @@ func TestBrowserKeyboardOnly(t *testing.T) {
 		t.Fatalf("typed body not saved: %q", body)
 	}
 }
+
+// 15) A blocking advertising-rule finding: the writer sees it live while
+// typing and in the editor, is refused at submit with what to do; a doctor
+// acknowledges it with a reason on the review screen; the writer submits.
+func TestBrowserFindingAcknowledged(t *testing.T) {
+	w := newWorld(t)
+	writer := w.person("writer@alpha.test")
+	w.do(writer, chromedp.Navigate(w.url+"/admin/c/alpha/articles/new"), chromedp.WaitVisible(chromedp.ID("title")),
+		chromedp.SendKeys(chromedp.ID("title"), "Clearer skin with laser"),
+		setValue("body", "## Laser\n\nOur laser gives guaranteed results.\n\nResults are not guaranteed for everyone."),
+		waitText("#findings", "Checked as you type"), waitText("#findings mark", "guaranteed"), waitText("#findings", "Blocks"))
+	w.do(writer, chromedp.Click(chromedp.CSS("#editor-form button[type=submit]")), waitText("#flash", "Draft created"),
+		waitText("#findings", "Findings of revision 1"), waitText("#blocked-note", "cannot be submitted"))
+	loc, _ := chromedp.Run(writer, chromedp.Location())
+	var id int64
+	fmt.Sscanf(loc[strings.LastIndex(loc, "/")+1:], "%d", &id)
+	w.do(writer, chromedp.Click(chromedp.ID("submit-review")), waitText("#flash", "cannot go further"), waitText("#flash", "ask a doctor"))
+	if a := w.article(id); a.Status != "draft" {
+		t.Fatalf("blocked submit changed the state: %s", a.Status)
+	}
+	w.shot(writer, "16-editor-submit-blocked")
+	doc := w.person("doctor@alpha.test")
+	w.do(doc, chromedp.Navigate(w.path(id, "/review")), chromedp.WaitVisible(chromedp.CSS("form.ack-form textarea")),
+		chromedp.SendKeys(chromedp.CSS("form.ack-form textarea"), "Quoted from the device label; the leaflet is corrected before print."),
+		chromedp.Click(chromedp.CSS("form.ack-form button")), waitText("#flash", "Finding acknowledged"),
+		waitText("#findings", "Acknowledged by Dr Doctor alpha"))
+	w.shot(doc, "15-finding-acknowledged")
+	w.do(writer, chromedp.Navigate(w.path(id, "")), chromedp.WaitVisible(chromedp.ID("submit-review")),
+		chromedp.Click(chromedp.ID("submit-review")), waitText("#flash", "submitted for medical review"))
+	if a := w.article(id); a.Status != "in_review" {
+		t.Fatalf("after acknowledgement the submit did not go through: %s", a.Status)
+	}
+}
