@@ -107,6 +107,6 @@ func Build(ctx context.Context, cfg Config) (*App, error) {
 			TrustProxy: len(cfg.TrustedProxies) > 0, Now: cfg.Now}),
 	}
 	parts = append(parts, a.Site)
-	a.HTTP = server.New(server.Config{TrustedProxies: cfg.TrustedProxies, Ready: cfg.DB}, parts...)
+	a.HTTP = server.New(server.Config{TrustedProxies: cfg.TrustedProxies, Ready: cfg.DB, Before: a.Site.CachedHit}, parts...)
 	return a, nil
 }

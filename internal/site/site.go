@@ -195,6 +195,42 @@ func hostBytes(c *fiber.Ctx) []byte {
 
 var keyPool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
+// CachedHit answers a public GET or HEAD straight from the page cache and
+// passes everything else on. The server installs it ahead of its
+// middleware: a cached page is served like a static file, with no request
+// id, log line or recovery wrapper (hits are counted in CacheStats).
+func (s *Site) CachedHit(c *fiber.Ctx) error {
+	if m := c.Request().Header.Method(); (len(m) != 3 || string(m) != fiber.MethodGet) && string(m) != fiber.MethodHead {
+		return c.Next()
+	}
+	p := c.Request().URI().PathOriginal()
+	if bytes.HasPrefix(p, prefixAPI) || bytes.HasPrefix(p, prefixAdmin) || bytes.Equal(p, pathHealthz) || bytes.Equal(p, pathReadyz) {
+		return c.Next()
+	}
+	kp := keyPool.Get().(*[]byte)
+	key := s.cacheKey((*kp)[:0], c)
+	e := s.cache.get(key)
+	*kp = key
+	keyPool.Put(kp)
+	if e == nil {
+		return c.Next()
+	}
+	return writeEntry(c, e)
+}
+
+var (
+	pathHealthz = []byte("/healthz")
+	pathReadyz  = []byte("/readyz")
+)
+
+// cacheKey appends the page cache key of the request to dst.
+func (s *Site) cacheKey(dst []byte, c *fiber.Ctx) []byte {
+	dst = append(dst, c.Protocol()...)
+	dst = append(dst, "://"...)
+	dst = append(dst, hostBytes(c)...)
+	return append(dst, c.Request().RequestURI()...)
+}
+
 // handle serves one public GET or HEAD request.
 func (s *Site) handle(c *fiber.Ctx) error {
 	p := c.Request().URI().PathOriginal()
@@ -202,10 +238,7 @@ func (s *Site) handle(c *fiber.Ctx) error {
 		return c.Next()
 	}
 	kp := keyPool.Get().(*[]byte)
-	key := append((*kp)[:0], c.Protocol()...)
-	key = append(key, "://"...)
-	key = append(key, hostBytes(c)...)
-	key = append(key, c.Request().RequestURI()...)
+	key := s.cacheKey((*kp)[:0], c)
 	if e := s.cache.get(key); e != nil {
 		*kp = key
 		keyPool.Put(kp)
