@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"html/template"
 	"net/url"
 	"strconv"
 	"strings"
@@ -357,30 +356,11 @@ func (s *Site) articlePage(ctx context.Context, r req, slug string) (result, err
 	// The FAQ stays in the body where the writer put it; it is described
 	// once more only in the FAQPage JSON-LD, not shown twice.
 	v.Article = av
+	// An overdue re-review shows a notice; under the "noindex" policy the
+	// page also leaves search engines until a doctor re-reviews it.
 	v.Page = theme.Page{Title: a.Title, Description: a.Summary, Canonical: av.URL, OGType: "article",
-		JSONLD: articleJSONLD(r, a, av, doc)}
+		NoIndex: av.ReviewOverdue && r.clinic.OverduePolicy == "noindex", JSONLD: theme.ArticleJSONLD(v.Site, av, doc.FAQ)}
 	return s.html(r, theme.PageArticle, v, fiber.StatusOK)
-}
-
-// articleJSONLD is the MedicalWebPage (and FAQPage) of a live article.
-func articleJSONLD(r req, a live.Article, av *theme.ArticleView, doc render.Document) []template.JS {
-	b := r.clinic.Branding
-	modified := a.PublishedAt
-	page := render.MedicalPage{
-		URL: av.URL, Headline: a.Title, Description: a.Summary, InLanguage: "en",
-		Author:        render.Person{Name: a.AuthorName},
-		ReviewedBy:    render.Person{Name: "Dr " + a.ReviewerName, Identifier: a.RegistrationNumber, Specialty: a.Specialty, URL: av.Reviewer.ProfileURL},
-		LastReviewed:  a.ReviewedAt,
-		DatePublished: a.FirstPublishedAt,
-		DateModified:  modified,
-		Publisher:     render.Organization{Name: r.clinic.Name, URL: r.base + "/", Logo: absURL(r, b.LogoURL), Telephone: b.Phone, Email: b.Email},
-		Keywords:      a.Tags,
-	}
-	out := []template.JS{render.MedicalWebPageJSONLD(page)}
-	if faq := render.FAQPageJSONLD(av.URL, doc.FAQ); faq != "" {
-		out = append(out, faq)
-	}
-	return out
 }
 
 // absURL makes a root-relative URL absolute on the request's origin.

@@ -32,7 +32,7 @@ func hostile(page string) *theme.View {
 		v.Article.Author.Name = evilTitle
 		v.Article.Reviewer.Name = evilTitle
 		v.Article.FAQ[0].Question = evilTag
-		v.Page.JSONLD = theme.ArticleJSONLD(v.Site, v.Article)
+		v.Page.JSONLD = theme.ArticleJSONLD(v.Site, v.Article, nil)
 	}
 	cards := func(cs []theme.ArticleCard) {
 		for i := range cs {

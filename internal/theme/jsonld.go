@@ -6,7 +6,8 @@ import (
 	"html"
 	"html/template"
 	"strings"
-	"time"
+
+	"github.com/clinicpress/clinicpress/internal/render"
 )
 
 // JSONLD marshals v for a <script type="application/ld+json"> element. The
@@ -22,56 +23,27 @@ func JSONLD(v any) (template.JS, error) {
 
 type ldThing = map[string]any
 
-// ArticleJSONLD describes a as a schema.org MedicalWebPage, reviewed by its
+// ArticleJSONLD describes a as a schema.org MedicalWebPage reviewed by its
 // doctor and published by the clinic, followed by an FAQPage when a has
-// questions. Put the result in Page.JSONLD.
-func ArticleJSONLD(site Site, a *ArticleView) []template.JS {
-	page := ldThing{
-		"@context":      "https://schema.org",
-		"@type":         "MedicalWebPage",
-		"headline":      a.Title,
-		"name":          a.Title,
-		"description":   a.Summary,
-		"url":           absolute(site, a.URL),
-		"inLanguage":    orDefault(site.Lang, "en"),
-		"author":        ldThing{"@type": "Person", "name": a.Author.Name},
-		"publisher":     clinicLD(site),
-		"datePublished": ldDate(a.PublishedAt),
+// questions (faq, the pairs render extracted from the body), using the
+// render package's builders. Put the result in Page.JSONLD.
+func ArticleJSONLD(site Site, a *ArticleView, faq []render.QA) []template.JS {
+	kw := make([]string, len(a.Tags))
+	for i, t := range a.Tags {
+		kw[i] = t.Name
 	}
-	if !a.ModifiedAt.IsZero() {
-		page["dateModified"] = ldDate(a.ModifiedAt)
+	page := render.MedicalPage{
+		URL: absolute(site, a.URL), Headline: a.Title, Description: a.Summary, InLanguage: orDefault(site.Lang, "en"),
+		Author: render.Person{Name: a.Author.Name},
+		ReviewedBy: render.Person{Name: "Dr " + a.Reviewer.Name, Identifier: a.Reviewer.RegistrationNumber,
+			Specialty: a.Reviewer.Specialty, URL: absolute(site, a.Reviewer.ProfileURL)},
+		LastReviewed: a.ReviewedOn, DatePublished: a.PublishedAt, DateModified: a.ModifiedAt,
+		Publisher: render.Organization{Name: site.Name, URL: site.BaseURL + "/", Logo: absolute(site, site.LogoURL), Telephone: site.Phone, Email: site.Email},
+		Keywords:  kw,
 	}
-	if !a.ReviewedOn.IsZero() {
-		page["lastReviewed"] = ldDate(a.ReviewedOn)
-	}
-	if a.Reviewer.Name != "" {
-		r := ldThing{"@type": "Person", "name": a.Reviewer.Name, "honorificPrefix": "Dr"}
-		if a.Reviewer.ProfileURL != "" {
-			r["url"] = absolute(site, a.Reviewer.ProfileURL)
-		}
-		if a.Reviewer.Specialty != "" {
-			r["jobTitle"] = a.Reviewer.Specialty
-		}
-		page["reviewedBy"] = r
-	}
-	if len(a.Tags) > 0 {
-		kw := make([]string, len(a.Tags))
-		for i, t := range a.Tags {
-			kw[i] = t.Name
-		}
-		page["keywords"] = strings.Join(kw, ", ")
-	}
-	out := []template.JS{mustJSONLD(page)}
-	if len(a.FAQ) > 0 {
-		qs := make([]ldThing, len(a.FAQ))
-		for i, q := range a.FAQ {
-			qs[i] = ldThing{
-				"@type":          "Question",
-				"name":           q.Question,
-				"acceptedAnswer": ldThing{"@type": "Answer", "text": plainText(q.AnswerHTML)},
-			}
-		}
-		out = append(out, mustJSONLD(ldThing{"@context": "https://schema.org", "@type": "FAQPage", "mainEntity": qs}))
+	out := []template.JS{render.MedicalWebPageJSONLD(page)}
+	if js := render.FAQPageJSONLD(page.URL, faq); js != "" {
+		out = append(out, js)
 	}
 	return out
 }
@@ -108,8 +80,6 @@ func mustJSONLD(v any) template.JS {
 	}
 	return js
 }
-
-func ldDate(t time.Time) string { return t.Format("2006-01-02") }
 
 func orDefault(s, d string) string {
 	if s == "" {

@@ -3,6 +3,8 @@ package theme
 import (
 	"html/template"
 	"time"
+
+	"github.com/clinicpress/clinicpress/internal/render"
 )
 
 // SampleBaseURL is the base URL of the fixture clinic returned by Sample.
@@ -63,7 +65,7 @@ func SampleAt(base, page string) *View {
 		v.Article = a
 		v.Page = Page{
 			Title: a.Title, Description: a.Summary, Canonical: a.URL, OGType: "article",
-			OGImage: base + "/media/sun-share.png", JSONLD: ArticleJSONLD(site, a),
+			OGImage: base + "/media/sun-share.png", JSONLD: ArticleJSONLD(site, a, sampleFAQ(a)),
 		}
 	case PageHome:
 		v.Nav[0].Current = true
@@ -156,4 +158,13 @@ func sampleArticle(base, doctorURL string, tags ...Tag) *ArticleView {
 
 func sampleTime(y int, m time.Month, d int) time.Time {
 	return time.Date(y, m, d, 9, 0, 0, 0, time.UTC)
+}
+
+// sampleFAQ is the fixture article's FAQ as the render package extracts it.
+func sampleFAQ(a *ArticleView) []render.QA {
+	faq := make([]render.QA, len(a.FAQ))
+	for i, q := range a.FAQ {
+		faq[i] = render.QA{Question: q.Question, AnswerHTML: q.AnswerHTML, AnswerText: plainText(q.AnswerHTML)}
+	}
+	return faq
 }
