@@ -134,7 +134,16 @@ func setValue(id, v string) chromedp.Action[chromedp.Void] {
 
 func (w *world) shot(ctx context.Context, name string) {
 	w.t.Helper()
-	b, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	// Right after a navigation chromium may briefly report a page of zero
+	// width ("Cannot take screenshot with 0 width"): try again shortly.
+	var b []byte
+	var err error
+	for i := 0; i < 10; i++ {
+		if b, err = chromedp.Run(ctx, chromedp.FullScreenshot(100)); err == nil {
+			break
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 	if err != nil {
 		w.t.Fatalf("screenshot %s: %v", name, err)
 	}

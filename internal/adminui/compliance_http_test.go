@@ -445,6 +445,13 @@ func TestHTTPCompliance(t *testing.T) {
 			if r := do(t, e, "GET", p, c.Writer, nil, nil); strings.Contains(r.Body, `id="approve"`) {
 				t.Fatalf("writer offered re-approval")
 			}
+			// After an edit the live revision is no longer the current one:
+			// the screen says how its re-review happens instead.
+			e.MustDo("PUT", testenv.ArticlePath("alpha", a.ID, ""), c.Writer, map[string]any{"title": "Moles to watch", "summary": "A short summary.",
+				"body": "## About\n\nUpdated advice.", "tags": []string{"skin"}, "version": got.Version}, 200, nil)
+			if r := do(t, e, "GET", p, c.Doctor2, nil, nil); !strings.Contains(r.Body, `id="rereview-forward"`) || strings.Contains(r.Body, `id="approve"`) {
+				t.Fatalf("forward revision: re-review note or approve button wrong")
+			}
 		})
 	})
 }
