@@ -105,19 +105,11 @@ func (u *UI) articleCreate(c *fiber.Ctx) error {
 // has autosaved text that was never saved, that text is restored, based on
 // the version it started from, so a save detects anyone else's change.
 func (u *UI) editor(c *fiber.Ctx) error {
-	cl, err := u.clinicOf(c)
-	if err != nil {
-		return err
-	}
-	id, err := idParam(c, "id")
+	cl, id, a, err := u.articleOf(c)
 	if err != nil {
 		return err
 	}
 	ctx, act := c.UserContext(), actor(c)
-	a, err := u.articles.Get(ctx, act, cl.Slug, id)
-	if err != nil {
-		return err
-	}
 	v := editorView{A: a, Form: revForm(a.Current, a.Slug), Version: a.Version}
 	w, err := u.articles.WorkingDraftOf(ctx, act, cl.Slug, id)
 	if err != nil {

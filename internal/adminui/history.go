@@ -23,19 +23,11 @@ type historyView struct {
 // history lists every revision with a word diff between two of them
 // (default: the previous and the current) and restore buttons.
 func (u *UI) history(c *fiber.Ctx) error {
-	cl, err := u.clinicOf(c)
-	if err != nil {
-		return err
-	}
-	id, err := idParam(c, "id")
+	cl, id, a, err := u.articleOf(c)
 	if err != nil {
 		return err
 	}
 	ctx, act := c.UserContext(), actor(c)
-	a, err := u.articles.Get(ctx, act, cl.Slug, id)
-	if err != nil {
-		return err
-	}
 	revs, err := u.articles.Revisions(ctx, act, cl.Slug, id)
 	if err != nil {
 		return err

@@ -57,19 +57,11 @@ func (u *UI) reviewPage(c *fiber.Ctx) error {
 }
 
 func (u *UI) reviewRender(c *fiber.Ctx, status int, st reviewState, flash *Flash) error {
-	cl, err := u.clinicOf(c)
-	if err != nil {
-		return err
-	}
-	id, err := idParam(c, "id")
+	cl, id, a, err := u.articleOf(c)
 	if err != nil {
 		return err
 	}
 	ctx, act := c.UserContext(), actor(c)
-	a, err := u.articles.Get(ctx, act, cl.Slug, id)
-	if err != nil {
-		return err
-	}
 	v := reviewView{Base: base(c), A: a, Rereview: article.IsRereview(a.Article)}
 	v.NextDue = u.now().UTC().AddDate(0, 0, cl.ReviewIntervalDays)
 	if v.Reviews, err = u.articles.Reviews(ctx, act, cl.Slug, id); err != nil {

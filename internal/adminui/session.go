@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/clinicpress/clinicpress/internal/account"
+	"github.com/clinicpress/clinicpress/internal/article"
 	"github.com/clinicpress/clinicpress/internal/authz"
 	"github.com/clinicpress/clinicpress/internal/clinic"
 	"github.com/clinicpress/clinicpress/internal/errs"
@@ -251,3 +252,18 @@ func (u *UI) clinicOf(c *fiber.Ctx) (clinic.Clinic, error) {
 
 // base is the admin path of the clinic in the URL.
 func base(c *fiber.Ctx) string { return Prefix + "/c/" + url.PathEscape(c.Params("clinic")) }
+
+// articleOf resolves the clinic and the article named in the URL for the
+// signed-in user (404 for another clinic's).
+func (u *UI) articleOf(c *fiber.Ctx) (clinic.Clinic, int64, article.View, error) {
+	cl, err := u.clinicOf(c)
+	if err != nil {
+		return cl, 0, article.View{}, err
+	}
+	id, err := idParam(c, "id")
+	if err != nil {
+		return cl, 0, article.View{}, err
+	}
+	a, err := u.articles.Get(c.UserContext(), actor(c), cl.Slug, id)
+	return cl, id, a, err
+}
