@@ -42,6 +42,7 @@ type UI struct {
 	views      *html.Engine
 	md         *render.Renderer
 	static     fs.FS
+	themes     Themes
 }
 
 // Config is what New needs.
@@ -53,6 +54,9 @@ type Config struct {
 	// X-Forwarded-Proto: https marks the connection secure.
 	TrustProxy bool
 	Now        func() time.Time
+	// Themes renders the editor's theme preview with the clinic's public
+	// theme (the app's *theme.Engine); nil answers that preview with 404.
+	Themes Themes
 }
 
 // New builds the admin app; it panics if the embedded templates do not parse
@@ -77,7 +81,7 @@ func New(cfg Config) *UI {
 		panic("adminui: templates: " + err.Error())
 	}
 	return &UI{accounts: cfg.Accounts, clinics: cfg.Clinics, articles: cfg.Articles, trustProxy: cfg.TrustProxy,
-		now: cfg.Now, views: eng, md: render.New(), static: st}
+		now: cfg.Now, views: eng, md: render.New(), static: st, themes: cfg.Themes}
 }
 
 // Register mounts every /admin route on r. Routes that need no session
@@ -87,6 +91,10 @@ func (u *UI) Register(r fiber.Router) {
 	g.Get("/static/:file", u.staticFile)
 	g.Get("/login", u.loginPage)
 	g.Post("/login", u.loginSubmit)
+	// The editor's theme preview frame answers with headers of its own
+	// (see headers), so it is marked before the session and CSRF checks.
+	g.Post("/c/:clinic/preview-frame", u.inFrame, u.session, u.csrf, u.previewFrame)
+	g.Post("/c/:clinic/articles/:id/preview-frame", u.inFrame, u.session, u.csrf, u.previewFrame)
 
 	a := g.Group("", u.session, u.csrf)
 	a.Get("/", u.home)
@@ -136,16 +144,30 @@ func (u *UI) Register(r fiber.Router) {
 }
 
 // csp is the Content-Security-Policy of every admin response: scripts and
-// styles only from files of this origin, no framing, forms only to us.
+// styles only from files of this origin, frames only of this origin (the
+// editor's theme preview), no framing by anyone, forms only to us.
 const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; " +
-	"frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+	"frame-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+
+// cspInFrame is csp for an admin page (an error, such as an expired form)
+// answered to the theme preview frame: the admin may frame it, nobody else.
+var cspInFrame = strings.Replace(csp, "frame-ancestors 'none'", "frame-ancestors 'self'", 1)
 
 // headers sets the security headers on every admin response, errors
-// included.
+// included. The theme preview frame's page gets frameCSP instead, and the
+// admin pages answered to that frame may be framed by the admin only.
 func (u *UI) headers(c *fiber.Ctx) error {
 	set := func() {
-		c.Set("Content-Security-Policy", csp)
-		c.Set(fiber.HeaderXFrameOptions, "DENY")
+		policy, framing := csp, "DENY"
+		switch c.Locals(frameLocal) {
+		case framePage:
+			policy, framing = frameCSP, "SAMEORIGIN"
+			c.Set("X-Robots-Tag", "noindex")
+		case frameRoute:
+			policy, framing = cspInFrame, "SAMEORIGIN"
+		}
+		c.Set("Content-Security-Policy", policy)
+		c.Set(fiber.HeaderXFrameOptions, framing)
 		c.Set(fiber.HeaderReferrerPolicy, "same-origin")
 		c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 		c.Set(fiber.HeaderCacheControl, "no-store")

@@ -50,7 +50,7 @@ func do(t *testing.T, e *testenv.Env, method, path, tok string, form url.Values,
 func checkHeaders(t *testing.T, what string, r resp) {
 	t.Helper()
 	want := map[string]string{
-		"Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+		"Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; frame-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
 		"X-Frame-Options":         "DENY",
 		"Referrer-Policy":         "same-origin",
 		"X-Content-Type-Options":  "nosniff",

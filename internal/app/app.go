@@ -91,6 +91,7 @@ func Build(ctx context.Context, cfg Config) (*App, error) {
 	a.Jobs = []jobs.Job{
 		{Name: "scheduled-publish", Interval: 15 * time.Second, Run: a.Articles.FireScheduled},
 		{Name: "review-overdue", Interval: 5 * time.Minute, Run: a.Articles.ApplyOverdue},
+		{Name: "sweep-sessions", Interval: time.Hour, Run: a.Accounts.Sweep},
 	}
 
 	apiPart := &api.API{Accounts: a.Accounts, Clinics: a.Clinics, Articles: a.Articles}
@@ -104,7 +105,7 @@ func Build(ctx context.Context, cfg Config) (*App, error) {
 		a.Site.APIPart(),
 		apiPart,
 		adminui.New(adminui.Config{Accounts: a.Accounts, Clinics: a.Clinics, Articles: a.Articles,
-			TrustProxy: len(cfg.TrustedProxies) > 0, Now: cfg.Now}),
+			TrustProxy: len(cfg.TrustedProxies) > 0, Now: cfg.Now, Themes: eng}),
 	}
 	parts = append(parts, a.Site)
 	a.HTTP = server.New(server.Config{TrustedProxies: cfg.TrustedProxies, Ready: cfg.DB, Before: a.Site.CachedHit}, parts...)
