@@ -366,3 +366,32 @@ func reopen(t *testing.T, d *db.DB) *db.DB {
 	t.Cleanup(func() { d2.Close() })
 	return d2
 }
+
+// TestSweep: ended throttle windows and long-dead sessions are deleted;
+// live ones stay.
+func TestSweep(t *testing.T) {
+	testenv.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		e := testenv.New(t, d)
+		e.CreateUser("sweep@acct.test", "Sweep", false)
+		login(e, "sweep@acct.test", "wrong guess")
+		old := tokenOf(t, login(e, "sweep@acct.test", testenv.Password))
+		e.Do("POST", "/api/v1/auth/logout", old, nil)
+		count := func(table string) (n int64) {
+			d.Raw("SELECT COUNT(*) FROM " + table).Scan(&n)
+			return n
+		}
+		sessions, throttles := count("sessions"), count("login_throttle")
+		if n, err := e.App.Accounts.Sweep(context.Background()); err != nil || n != 0 {
+			t.Fatalf("sweep right away removed %d (%v)", n, err)
+		}
+		e.Clock.Advance(37 * time.Hour) // every earlier session ended over a day ago
+		keep := tokenOf(t, login(e, "sweep@acct.test", testenv.Password))
+		n, err := e.App.Accounts.Sweep(context.Background())
+		if err != nil || int64(n) != sessions+throttles {
+			t.Fatalf("sweep removed %d, want %d (%v)", n, sessions+throttles, err)
+		}
+		if status(e, keep) != 200 {
+			t.Fatal("a live session was swept")
+		}
+	})
+}
