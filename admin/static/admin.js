@@ -1,6 +1,8 @@
 // ClinicPress admin: small progressive enhancements. Every action works
 // without this file; it adds live preview, live advertising-rule findings,
-// autosave with a visible saved state, and keyboard shortcuts (Ctrl/Cmd+S save, Ctrl/Cmd+Enter preview).
+// autosave with a visible saved state, keyboard shortcuts (Ctrl/Cmd+S save,
+// Ctrl/Cmd+Enter preview) and the preview in the clinic's theme refreshed as
+// you type.
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -16,7 +18,12 @@
   var lintURL = form.getAttribute("data-lint");
   var findings = document.getElementById("findings");
   var findingsStatus = document.getElementById("findings-status");
+  var themeBtn = document.getElementById("theme-preview-button");
+  var themeFrame = document.getElementById("theme-preview");
+  var themeStatus = document.getElementById("theme-preview-status");
+  var themeURL = themeBtn ? themeBtn.getAttribute("formaction") : null;
   var previewTimer = null, saveTimer = null, lintTimer = null, lintSeq = 0, dirty = false, saving = false;
+  var themeTimer = null;
 
   function body() {
     var fd = new URLSearchParams();
@@ -46,6 +53,60 @@
       preview.innerHTML = html;
     }).catch(function () { /* keep the last preview */ });
   }
+  // The preview in the clinic's theme: the server renders the text with the
+  // theme (a page with its own, script-free policy). Each refresh posts the
+  // current fields into a fresh, hidden frame and swaps it in once loaded:
+  // no flicker, the reading position is kept, and the page's history (Back)
+  // does not fill up with previews. The form is built here, not written
+  // inline, and is not the editor form, so no validation bubble pops up
+  // while typing and the autosave state is untouched.
+  var themeSeq = 0, themeShown = 0;
+  function refreshTheme() {
+    if (!themeFrame || !themeURL) return;
+    var seq = ++themeSeq;
+    var next = themeFrame.cloneNode(false);
+    next.removeAttribute("id");
+    next.name = "themepreview-" + seq;
+    next.hidden = true;
+    themeFrame.parentNode.insertBefore(next, themeFrame.nextSibling);
+    next.addEventListener("load", function () { swapTheme(next, seq); });
+    var f = document.createElement("form");
+    f.method = "post"; f.action = themeURL; f.target = next.name; f.hidden = true;
+    ["_csrf", "title", "slug", "summary", "tags", "body"].forEach(function (n) {
+      var el = form.elements[n];
+      if (!el) return;
+      var i = document.createElement("input");
+      i.type = "hidden"; i.name = n; i.value = el.value;
+      f.appendChild(i);
+    });
+    document.body.appendChild(f);
+    f.submit();
+    document.body.removeChild(f);
+  }
+  function swapTheme(next, seq) {
+    try {
+      if (next.contentWindow.location.href === "about:blank") return; // not loaded yet
+    } catch (e) { /* loaded, and not readable: show it anyway */ }
+    if (seq < themeShown) { // an older answer arriving after a newer one
+      if (next.parentNode) next.parentNode.removeChild(next);
+      return;
+    }
+    themeShown = seq;
+    var scroll = 0;
+    try { scroll = themeFrame.contentWindow.scrollY || 0; } catch (e) { /* not readable */ }
+    themeFrame.parentNode.removeChild(themeFrame);
+    next.hidden = false;
+    next.id = "theme-preview";
+    next.name = "themepreview";
+    themeFrame = next;
+    try { if (scroll) next.contentWindow.scrollTo(0, scroll); } catch (e) { /* not readable */ }
+    if (themeStatus) {
+      // Cleared first so that a screen reader announces a repeated message.
+      themeStatus.textContent = "";
+      setTimeout(function () { themeStatus.textContent = "Preview updated"; }, 50);
+    }
+  }
+  if (themeFrame) refreshTheme();
   // Live advertising-rule findings for the unsaved text: the server checks
   // it (the clinic's rules live there) and renders the list, escaped.
   function refreshFindings() {
@@ -79,10 +140,19 @@
     dirty = true;
     say("Unsaved changes");
     clearTimeout(previewTimer); previewTimer = setTimeout(refreshPreview, 400);
+    clearTimeout(themeTimer); themeTimer = setTimeout(refreshTheme, 800);
     clearTimeout(lintTimer); lintTimer = setTimeout(refreshFindings, 700);
     clearTimeout(saveTimer); saveTimer = setTimeout(autosave, 1500);
   });
-  form.addEventListener("submit", function () { clearTimeout(saveTimer); dirty = false; });
+  form.addEventListener("submit", function (e) {
+    if (e.submitter && e.submitter === themeBtn) {
+      // "Preview in theme" refreshes the frame; nothing is saved.
+      e.preventDefault();
+      refreshTheme();
+      return;
+    }
+    clearTimeout(saveTimer); dirty = false;
+  });
   document.addEventListener("keydown", function (e) {
     if (!(e.ctrlKey || e.metaKey)) return;
     if (e.key === "s" || e.key === "S") {
@@ -92,6 +162,7 @@
     } else if (e.key === "Enter") {
       e.preventDefault();
       refreshPreview();
+      refreshTheme();
     }
   });
   window.addEventListener("beforeunload", function (e) {

@@ -123,6 +123,29 @@ func waitText(css, text string) chromedp.Action[chromedp.Void] {
 	})
 }
 
+// waitFrameText waits until the element matching css inside the iframe
+// matching frame contains text (the frame is of the admin's origin).
+func waitFrameText(frame, css, text string) chromedp.Action[chromedp.Void] {
+	expr := fmt.Sprintf(`(function(){var f=document.querySelector(%q);var d=f&&f.contentDocument;var e=d&&d.querySelector(%q);return !!e && e.textContent.includes(%q);})()`, frame, css, text)
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		deadline := time.Now().Add(15 * time.Second)
+		for {
+			ok, err := chromedp.Evaluate[bool](expr)(ctx, t)
+			if err == nil && ok {
+				return nil
+			}
+			if time.Now().After(deadline) {
+				return fmt.Errorf("%q never appeared in %s of frame %s (last error %v)", text, css, frame, err)
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+	})
+}
+
 // setValue replaces a field's value and fires input, as typing would.
 func setValue(id, v string) chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(chromedp.SetValue(chromedp.ID(id), v),
@@ -203,6 +226,12 @@ func TestBrowserWriterWritesAndSubmits(t *testing.T) {
 		setValue("body", faqBody),
 		waitText("#preview", "FAQ detected: 2 questions"), waitText("#preview", "Why sunscreen matters"))
 	w.shot(ctx, "03-new-article-live-preview")
+	// Beside the form, the text as patients will see it: the clinic's theme
+	// (clinical: its top bar), the preview banner, the typed title and FAQ.
+	w.do(ctx, waitFrameText("#theme-preview", "h1", "Sunscreen every day"), waitFrameText("#theme-preview", ".preview", "Patients cannot see this version yet"),
+		waitFrameText("#theme-preview", ".prose", "Do I need it on cloudy days?"), waitFrameText("#theme-preview", ".bar", ""),
+		waitFrameText("#theme-preview", "body", "Written by Writer alpha"), waitText("#theme-preview-status", "Preview updated"))
+	w.shot(ctx, "03b-editor-theme-preview")
 	w.do(ctx, chromedp.Click(chromedp.CSS("#editor-form button[type=submit]")), waitText("#flash", "Draft created"),
 		waitText("#preview", "How much sunscreen should I use?"))
 	w.shot(ctx, "04-editor")
