@@ -12,6 +12,8 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/clinicpress/clinicpress/internal/article"
+	"github.com/clinicpress/clinicpress/internal/audit"
+	"github.com/clinicpress/clinicpress/internal/authz"
 )
 
 // Preview token errors.
@@ -42,45 +44,67 @@ func hashToken(tok string) string {
 }
 
 // MintPreview stores a new preview token for revision of articleID and
-// returns the secret token (shown once) with its record. The caller has
-// checked that the user may read the article and that the revision exists.
-func (s *Store) MintPreview(ctx context.Context, clinicID, articleID int64, revision int, by int64, now time.Time, ttl time.Duration) (string, PreviewToken, error) {
+// returns the secret token (shown once) with its record; the minting is
+// audited in the same transaction (previews expose unpublished text). The
+// caller has checked that the user may read the article and that the
+// revision exists.
+func (s *Store) MintPreview(ctx context.Context, clinicID, articleID int64, revision int, by authz.Actor, now time.Time, ttl time.Duration) (string, PreviewToken, error) {
 	b := make([]byte, 32)
 	if _, err := rand.Read(b); err != nil {
 		return "", PreviewToken{}, err
 	}
 	tok := base64.RawURLEncoding.EncodeToString(b)
 	now = now.UTC().Truncate(time.Second)
-	p := PreviewToken{ClinicID: clinicID, ArticleID: articleID, Revision: revision, CreatedBy: by, CreatedAt: now, ExpiresAt: now.Add(ttl)}
-	err := s.gorm(ctx).Exec(`INSERT INTO preview_tokens (clinic_id, article_id, revision, token_hash, created_by, created_at, expires_at)
-VALUES (?, ?, ?, ?, ?, ?, ?)`, clinicID, articleID, revision, hashToken(tok), by, p.CreatedAt, p.ExpiresAt).Error
-	if err != nil {
-		return "", PreviewToken{}, err
-	}
-	err = s.gorm(ctx).Where("token_hash = ?", hashToken(tok)).Take(&p).Error
+	p := PreviewToken{ClinicID: clinicID, ArticleID: articleID, Revision: revision, CreatedBy: by.UserID, CreatedAt: now, ExpiresAt: now.Add(ttl)}
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Exec(`INSERT INTO preview_tokens (clinic_id, article_id, revision, token_hash, created_by, created_at, expires_at)
+VALUES (?, ?, ?, ?, ?, ?, ?)`, clinicID, articleID, revision, hashToken(tok), by.UserID, p.CreatedAt, p.ExpiresAt).Error; err != nil {
+			return err
+		}
+		if err := tx.Where("token_hash = ?", hashToken(tok)).Take(&p).Error; err != nil {
+			return err
+		}
+		return audit.Record(tx, audit.Change{ClinicID: clinicID, ActorID: by.UserID, Action: "preview.minted", TargetType: "preview",
+			TargetID: p.ID, ArticleID: articleID, ToRevision: revision, After: map[string]any{"expires_at": p.ExpiresAt},
+			RequestID: by.RequestID, At: now})
+	})
 	return tok, p, err
 }
 
-// RevokePreview revokes token id of the article; ErrPreviewUnknown when
-// there is no such token (already revoked ones stay revoked).
-func (s *Store) RevokePreview(ctx context.Context, clinicID, articleID, id int64, now time.Time) error {
-	res := s.gorm(ctx).Exec(`UPDATE preview_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ? AND clinic_id = ? AND article_id = ?`,
-		now.UTC().Truncate(time.Second), id, clinicID, articleID)
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected == 0 {
-		return ErrPreviewUnknown
-	}
-	return nil
+// RevokePreview revokes token id of the article, audited; ErrPreviewUnknown
+// when there is no such token (already revoked ones stay revoked).
+func (s *Store) RevokePreview(ctx context.Context, clinicID, articleID, id int64, by authz.Actor, now time.Time) error {
+	now = now.UTC().Truncate(time.Second)
+	return s.db.Tx(ctx, func(tx *gorm.DB) error {
+		res := tx.Exec(`UPDATE preview_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ? AND clinic_id = ? AND article_id = ?`,
+			now, id, clinicID, articleID)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrPreviewUnknown
+		}
+		return audit.Record(tx, audit.Change{ClinicID: clinicID, ActorID: by.UserID, Action: "preview.revoked", TargetType: "preview",
+			TargetID: id, ArticleID: articleID, RequestID: by.RequestID, At: now})
+	})
 }
 
-// RevokeAllPreviews revokes every live preview token of the article and
-// returns how many it revoked.
-func (s *Store) RevokeAllPreviews(ctx context.Context, clinicID, articleID int64, now time.Time) (int64, error) {
-	res := s.gorm(ctx).Exec(`UPDATE preview_tokens SET revoked_at = ? WHERE clinic_id = ? AND article_id = ? AND revoked_at IS NULL`,
-		now.UTC().Truncate(time.Second), clinicID, articleID)
-	return res.RowsAffected, res.Error
+// RevokeAllPreviews revokes every live preview token of the article,
+// audited, and returns how many it revoked.
+func (s *Store) RevokeAllPreviews(ctx context.Context, clinicID, articleID int64, by authz.Actor, now time.Time) (int64, error) {
+	now = now.UTC().Truncate(time.Second)
+	var n int64
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		res := tx.Exec(`UPDATE preview_tokens SET revoked_at = ? WHERE clinic_id = ? AND article_id = ? AND revoked_at IS NULL`,
+			now, clinicID, articleID)
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		n = res.RowsAffected
+		return audit.Record(tx, audit.Change{ClinicID: clinicID, ActorID: by.UserID, Action: "preview.revoked", TargetType: "article",
+			TargetID: articleID, ArticleID: articleID, After: map[string]any{"revoked": n}, RequestID: by.RequestID, At: now})
+	})
+	return n, err
 }
 
 // Previews lists the article's preview tokens, newest first.

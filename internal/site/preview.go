@@ -99,7 +99,7 @@ func (s *Site) mintPreview(c *fiber.Ctx) error {
 	if _, err := s.articles.Revision(c.UserContext(), api.ActorOf(c), c.Params("clinic"), articleID, rev); err != nil {
 		return err
 	}
-	tok, p, err := s.live.MintPreview(c.UserContext(), clinicID, articleID, rev, api.ActorOf(c).UserID, s.now(), ttl)
+	tok, p, err := s.live.MintPreview(c.UserContext(), clinicID, articleID, rev, api.ActorOf(c), s.now(), ttl)
 	if err != nil {
 		return err
 	}
@@ -137,7 +137,7 @@ func (s *Site) revokePreview(c *fiber.Ctx) error {
 	if perr != nil || id <= 0 {
 		return errs.NotFound("preview")
 	}
-	if err := s.live.RevokePreview(c.UserContext(), clinicID, articleID, id, s.now()); err != nil {
+	if err := s.live.RevokePreview(c.UserContext(), clinicID, articleID, id, api.ActorOf(c), s.now()); err != nil {
 		if errors.Is(err, live.ErrPreviewUnknown) {
 			return errs.NotFound("preview")
 		}
@@ -153,7 +153,7 @@ func (s *Site) revokeAllPreviews(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := s.live.RevokeAllPreviews(c.UserContext(), clinicID, articleID, s.now()); err != nil {
+	if _, err := s.live.RevokeAllPreviews(c.UserContext(), clinicID, articleID, api.ActorOf(c), s.now()); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)

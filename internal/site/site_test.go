@@ -819,6 +819,21 @@ func TestPreviews(t *testing.T) {
 		if r := get(t, e, "example.com", u3.Path); r.Status != 410 {
 			t.Fatalf("revoked by revoke-all: %d", r.Status)
 		}
+		// Who exposed unpublished text, and who withdrew it, is on record.
+		var trail struct{ Entries []struct{ Action string } }
+		e.MustDo("GET", apath(c.Slug, a.ID, "/audit"), c.Admin, nil, 200, &trail)
+		minted, revoked := 0, 0
+		for _, en := range trail.Entries {
+			switch en.Action {
+			case "preview.minted":
+				minted++
+			case "preview.revoked":
+				revoked++
+			}
+		}
+		if minted != 3 || revoked != 2 {
+			t.Fatalf("audit: %d preview.minted, %d preview.revoked; want 3 and 2", minted, revoked)
+		}
 	})
 }
 
