@@ -26,29 +26,9 @@ func (s *Service) SignoffEligibility(ctx context.Context, actor authz.Actor, cli
 	if err != nil {
 		return err
 	}
-	rereview := IsRereview(a)
-	if a.Status != StatusInReview && !rereview {
-		return invalidState(a, "approve")
-	}
 	cur, err := revisionTx(tx, c.ID, a.ID, a.CurrentRevision)
 	if err != nil {
 		return err
 	}
-	r := Review{ClinicID: c.ID, ArticleID: a.ID, RevisionNumber: cur.Number, ContentHash: cur.ContentHash,
-		DoctorID: actor.UserID, Decision: DecisionApprove}
-	if err := checkSignoff(tx, a, cur, r, s.clock()); err != nil {
-		return err
-	}
-	if rereview {
-		// ReviewArticle runs the advertising-rule gate on a re-review too.
-		return complianceGateTx(tx, a, cur)
-	}
-	return nil
-}
-
-// IsRereview reports whether a's current revision is its live revision,
-// published and unchanged since it went live: the state in which
-// ReviewArticle accepts a periodic re-review of that revision.
-func IsRereview(a Article) bool {
-	return a.Status == StatusPublished && a.LiveRevision != nil && *a.LiveRevision == a.CurrentRevision
+	return approvableTx(tx, a, cur, actor.UserID, s.clock())
 }

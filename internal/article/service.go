@@ -601,7 +601,7 @@ func (s *Service) ReviewArticle(ctx context.Context, actor authz.Actor, clinicSl
 	return s.change(ctx, actor, clinicSlug, id, authz.ActReview, nil, validate, func(tx *gorm.DB, c clinic.Clinic, a *Article) error {
 		// A live revision unchanged since it went live can be re-reviewed:
 		// approving it again renews its sign-off without a new revision.
-		rereview := a.Status == StatusPublished && a.LiveRevision != nil && *a.LiveRevision == a.CurrentRevision
+		rereview := IsRereview(*a)
 		if a.Status != StatusInReview && !rereview {
 			return invalidState(*a, "review")
 		}
@@ -623,10 +623,10 @@ func (s *Service) ReviewArticle(ctx context.Context, actor authz.Actor, clinicSl
 			DoctorID: actor.UserID, Decision: in.Decision, Note: in.Note, RegistrationNumber: m.RegistrationNumber,
 			Specialty: m.Specialty, CreatedAt: now}
 		if in.Decision == DecisionApprove {
-			if err := checkSignoff(tx, *a, cur, r, now); err != nil {
+			if err := approvableTx(tx, *a, cur, actor.UserID, now); err != nil {
 				return err
 			}
-		} else if m.Role != "doctor" {
+		} else if m.Role != authz.RoleDoctor {
 			return errs.Forbidden("not_a_doctor", "only a doctor member of this clinic can review")
 		}
 		if err := tx.Omit("doctor_name").Create(&r).Error; err != nil {
@@ -636,9 +636,6 @@ func (s *Service) ReviewArticle(ctx context.Context, actor authz.Actor, clinicSl
 		action := "review.changes_requested"
 		switch {
 		case in.Decision == DecisionApprove && rereview:
-			if err := complianceGateTx(tx, *a, cur); err != nil {
-				return err
-			}
 			due := now.AddDate(0, 0, c.ReviewIntervalDays)
 			a.ApprovalID, a.LiveApprovalID, a.ReviewDueAt = &r.ID, &r.ID, &due
 			action = "review.rereviewed"
@@ -661,6 +658,34 @@ func (s *Service) ReviewArticle(ctx context.Context, actor authz.Actor, clinicSl
 			map[string]any{"status": a.Status, "content_hash": cur.ContentHash, "note": in.Note,
 				"registration_number": m.RegistrationNumber, "review_id": r.ID})
 	})
+}
+
+// approvableTx decides whether doctorID may approve a's current revision
+// cur now: a revision in review, or a live revision unchanged since it went
+// live (a re-review, which must also pass the advertising-rule gate), with
+// the sign-off rules of checkSignoff. ReviewArticle and SignoffEligibility
+// both ask it, so a screen never offers what the server refuses.
+func approvableTx(tx *gorm.DB, a Article, cur Revision, doctorID int64, now time.Time) error {
+	rereview := IsRereview(a)
+	if a.Status != StatusInReview && !rereview {
+		return invalidState(a, "approve")
+	}
+	r := Review{ClinicID: a.ClinicID, ArticleID: a.ID, RevisionNumber: cur.Number, ContentHash: cur.ContentHash,
+		DoctorID: doctorID, Decision: DecisionApprove}
+	if err := checkSignoff(tx, a, cur, r, now); err != nil {
+		return err
+	}
+	if rereview {
+		return complianceGateTx(tx, a, cur)
+	}
+	return nil
+}
+
+// IsRereview reports whether a's current revision is its live revision,
+// published and unchanged since it went live: the state in which
+// ReviewArticle accepts a periodic re-review of that revision.
+func IsRereview(a Article) bool {
+	return a.Status == StatusPublished && a.LiveRevision != nil && *a.LiveRevision == a.CurrentRevision
 }
 
 // checkSignoff enforces invariants 1 and 2 for approval r of revision rev:
@@ -686,7 +711,7 @@ func eligibleDoctorTx(tx *gorm.DB, a Article, rev int, doctorID int64, now time.
 		return errs.Forbidden("not_a_doctor", "the approving doctor is no longer a member of this clinic")
 	case err != nil:
 		return err
-	case m.Role != "doctor":
+	case m.Role != authz.RoleDoctor:
 		return errs.Forbidden("not_a_doctor", "only a doctor member of this clinic can approve")
 	case strings.TrimSpace(m.RegistrationNumber) == "":
 		return errs.Forbidden("doctor_not_registered", "a doctor needs a registration number on their profile before signing off; ask a clinic admin to add it")
