@@ -26,11 +26,6 @@ type auditView struct {
 	Actions               []string
 }
 
-var auditActions = []string{"article.created", "article.revised", "article.restored", "article.submitted", "review.approved",
-	"review.changes_requested", "approval.voided", "article.published", "article.scheduled", "article.schedule_refused",
-	"article.unpublished", "article.archived", "comment.added", "comment.answered", "member.added", "member.updated",
-	"member.removed", "clinic.created", "clinic.updated"}
-
 // auditPage shows the clinic's audit log, newest first, filtered by action,
 // person and article, 50 entries a page (keyset).
 func (u *UI) auditPage(c *fiber.Ctx) error {
@@ -39,12 +34,16 @@ func (u *UI) auditPage(c *fiber.Ctx) error {
 		return err
 	}
 	c.Locals("clinic", cl)
-	v := auditView{Base: base(c), Action: c.Query("action"), Actor: c.Query("actor"), ArtStr: c.Query("article"), Actions: auditActions}
+	actions, err := u.clinics.AuditActions(c.UserContext(), actor(c), cl.Slug)
+	if err != nil {
+		return err
+	}
+	v := auditView{Base: base(c), Action: c.Query("action"), Actor: c.Query("actor"), ArtStr: c.Query("article"), Actions: actions}
 	f := audit.Filter{Action: v.Action, Limit: 50}
 	f.ActorID, _ = strconv.ParseInt(v.Actor, 10, 64)
 	f.ArticleID, _ = strconv.ParseInt(v.ArtStr, 10, 64)
 	f.BeforeID, _ = strconv.ParseInt(c.Query("before"), 10, 64)
-	es, err := audit.List(c.UserContext(), u.clinics.DB(), cl.ID, f)
+	es, err := u.clinics.AuditLog(c.UserContext(), actor(c), cl.Slug, f)
 	if err != nil {
 		return err
 	}

@@ -519,6 +519,24 @@ func validateDoctor(v *errs.Validation, country string, d *DoctorProfile) {
 // ErrLastAdmin refuses removing or demoting a clinic's last admin.
 var ErrLastAdmin = errs.New(http.StatusConflict, "last_admin", "a clinic needs at least one clinic_admin")
 
-// DB exposes the database handle for read-only listings built elsewhere
-// (the audit trail).
-func (s *Service) DB() *gorm.DB { return s.db.DB }
+// AuditLog lists the clinic's audit entries for actor, newest first;
+// members only (404 for anyone else).
+func (s *Service) AuditLog(ctx context.Context, actor authz.Actor, slug string, f audit.Filter) ([]audit.Entry, error) {
+	c, err := s.Access(ctx, actor, slug, authz.ObjAudit, authz.ActRead)
+	if err != nil {
+		return nil, err
+	}
+	return audit.List(ctx, s.db.DB, c.ID, f)
+}
+
+// AuditActions lists the actions that occur in the clinic's audit log, for
+// filters; members only.
+func (s *Service) AuditActions(ctx context.Context, actor authz.Actor, slug string) ([]string, error) {
+	c, err := s.Access(ctx, actor, slug, authz.ObjAudit, authz.ActRead)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	err = s.db.WithContext(ctx).Raw(`SELECT DISTINCT action FROM audit_entries WHERE clinic_id = ? ORDER BY action`, c.ID).Scan(&out).Error
+	return out, err
+}
