@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/clinicpress/clinicpress/internal/audit"
 	"github.com/clinicpress/clinicpress/internal/db"
 	"github.com/clinicpress/clinicpress/internal/testenv"
 )
@@ -350,13 +351,13 @@ func TestAuditTrail(t *testing.T) {
 			t.Fatalf("publish entry %+v", out.Entries[0])
 		}
 		ctx := context.Background()
-		if broken, n, err := auditVerify(ctx, d); err != nil || len(broken) != 0 || n == 0 {
+		if broken, n, err := audit.Verify(ctx, d.DB); err != nil || len(broken) != 0 || n == 0 {
 			t.Fatalf("verify: %v %d %v", broken, n, err)
 		}
 		if err := d.Exec(`UPDATE audit_entries SET after_json = '{"status":"draft"}' WHERE action = 'review.approved'`).Error; err != nil {
 			t.Fatal(err)
 		}
-		broken, _, err := auditVerify(ctx, d)
+		broken, _, err := audit.Verify(ctx, d.DB)
 		if err != nil || len(broken) != 1 {
 			t.Fatalf("tampered row not detected: %v %v", broken, err)
 		}
