@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/clinicpress/clinicpress/internal/article"
+	"github.com/clinicpress/clinicpress/internal/authz"
 	"github.com/clinicpress/clinicpress/internal/clinic"
 )
 
@@ -53,14 +54,14 @@ func (u *UI) dashboard(c *fiber.Ctx) error {
 	}
 	p := &Page{Title: "Dashboard · " + cl.Name, Nav: "dashboard", Clinic: &cl}
 	u.fillPage(c, p)
-	v.ShowQueue = p.Role == "doctor"
-	v.ShowPublishQueue = p.Role == "clinic_admin" || p.Role == "writer"
+	v.ShowQueue = u.clinics.Can(act, cl, authz.ObjArticle, authz.ActReview)
+	v.ShowPublishQueue = u.clinics.Can(act, cl, authz.ObjArticle, authz.ActPublish)
 	if v.ShowQueue {
 		if v.Awaiting, v.Due, err = u.queue(c, cl.Slug); err != nil {
 			return err
 		}
 	}
-	if v.ShowCredentials = p.Role == "clinic_admin"; v.ShowCredentials {
+	if v.ShowCredentials = u.clinics.Can(act, cl, authz.ObjMember, authz.ActManage); v.ShowCredentials {
 		ms, err := u.clinics.ListMembers(ctx, act, cl.Slug)
 		if err != nil {
 			return err

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/clinicpress/clinicpress/internal/article"
+	"github.com/clinicpress/clinicpress/internal/authz"
 )
 
 type historyView struct {
@@ -54,7 +55,7 @@ func (u *UI) history(c *fiber.Ctx) error {
 	v.Diff = WordDiff(old, fullText(to))
 	p := &Page{Title: "History · " + a.Current.Title, Nav: "articles"}
 	u.fillPage(c, p)
-	v.CanArchive = a.Status != article.StatusArchived && (p.Role == "clinic_admin" || p.Role == "writer")
+	v.CanArchive = a.Status != article.StatusArchived && u.clinics.Can(actor(c), cl, authz.ObjArticle, authz.ActPublish)
 	p.D = v
 	return u.view(c, fiber.StatusOK, "history", p)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/clinicpress/clinicpress/internal/article"
+	"github.com/clinicpress/clinicpress/internal/authz"
 	"github.com/clinicpress/clinicpress/internal/errs"
 )
 
@@ -117,7 +118,7 @@ func (u *UI) reviewRender(c *fiber.Ctx, status int, st reviewState, flash *Flash
 			v.Reason = fmt.Sprintf("This article is %s, not waiting for review, so there is nothing to approve.", strings.ToLower(statusLabel(a.Status)))
 		}
 	}
-	v.CanRequest = p.Role == "doctor" && (a.Status == article.StatusInReview || v.Rereview)
+	v.CanRequest = u.clinics.Can(act, cl, authz.ObjArticle, authz.ActReview) && (a.Status == article.StatusInReview || v.Rereview)
 	v.Findings = revisionFindings(a)
 	v.Findings.Base, v.Findings.CSRF = v.Base, p.CSRF
 	if v.Findings.Blocking > 0 {

@@ -319,6 +319,12 @@ func (s *Service) Access(ctx context.Context, actor authz.Actor, slug, obj, act 
 	return c, nil
 }
 
+// Can reports whether actor's role in c allows act on obj (what screens
+// offer; the service methods decide again when asked).
+func (s *Service) Can(actor authz.Actor, c Clinic, obj, act string) bool {
+	return s.authz.Allowed(actor, c.ID, obj, act)
+}
+
 // List returns the clinics actor can see: all of them for a platform admin,
 // otherwise those the actor is a member of.
 func (s *Service) List(ctx context.Context, actor authz.Actor) ([]Clinic, error) {
