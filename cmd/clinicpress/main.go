@@ -173,7 +173,6 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	jobsDone := jobs.Start(ctx, a.Jobs...)
-	go a.Authz.Watch(ctx, 10*time.Second)
 
 	errc := make(chan error, 1)
 	go func() { errc <- a.HTTP.Listener(ln) }()

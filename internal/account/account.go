@@ -165,11 +165,6 @@ func InsertTx(tx *gorm.DB, u *User, requestID string) error {
 	if err := tx.Create(u).Error; err != nil {
 		return fmt.Errorf("account: insert user: %w", err)
 	}
-	if u.PlatformAdmin {
-		if err := authz.GrantTx(tx, u.ID, 0, "platform_admin"); err != nil {
-			return err
-		}
-	}
 	return audit.Record(tx, audit.Change{Action: "user.created", TargetType: "user", TargetID: u.ID,
 		After:     map[string]any{"email": u.Email, "name": u.Name, "platform_admin": u.PlatformAdmin},
 		RequestID: requestID, At: u.CreatedAt})
@@ -183,11 +178,6 @@ func (s *Service) Create(ctx context.Context, in NewUser) (User, error) {
 	}
 	if err := s.db.Tx(ctx, func(tx *gorm.DB) error { return InsertTx(tx, &u, "") }); err != nil {
 		return User{}, err
-	}
-	if u.PlatformAdmin {
-		if err := s.authz.Reload(ctx); err != nil {
-			return u, err
-		}
 	}
 	return u, nil
 }

@@ -123,6 +123,7 @@ func (u *UI) Register(r fiber.Router) {
 	c.Post("/articles/:id/comments", u.commentAdd)
 	c.Post("/articles/:id/publish", u.publish)
 	c.Post("/articles/:id/unpublish", u.unpublish)
+	c.Post("/articles/:id/cancel-schedule", u.cancelSchedule)
 	c.Get("/articles/:id/history", u.history)
 	c.Post("/articles/:id/restore", u.restore)
 	c.Get("/articles/:id/record", u.recordPage)

@@ -23,7 +23,7 @@ type confirmView struct {
 // archiveConfirm asks before archiving an article (clinic admins and
 // writers; article.Service.Archive decides).
 func (u *UI) archiveConfirm(c *fiber.Ctx) error {
-	cl, err := u.clinicOf(c)
+	sc, err := u.clinicOf(c)
 	if err != nil {
 		return err
 	}
@@ -31,7 +31,7 @@ func (u *UI) archiveConfirm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a, err := u.articles.Get(c.UserContext(), actor(c), cl.Slug, id)
+	a, err := u.articles.Get(c.UserContext(), sc, id)
 	if err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func (u *UI) archiveConfirm(c *fiber.Ctx) error {
 
 // archive retires the article (after the confirmation step).
 func (u *UI) archive(c *fiber.Ctx) error {
-	cl, err := u.clinicOf(c)
+	sc, err := u.clinicOf(c)
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func (u *UI) archive(c *fiber.Ctx) error {
 	}
 	path := fmt.Sprintf("%s/articles/%d", base(c), id)
 	ver := formInt(c, "version")
-	if _, err := u.articles.Archive(c.UserContext(), actor(c), cl.Slug, id, &ver); err != nil {
+	if _, err := u.articles.Archive(c.UserContext(), sc, id, &ver); err != nil {
 		return u.failed(c, path+"/history", err)
 	}
 	return u.done(c, path+"/history", "The article is archived: it is off the public site and can no longer be edited. Its history and sign-off record stay.")

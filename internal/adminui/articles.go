@@ -22,16 +22,17 @@ type articlesView struct {
 // articlesPage lists the clinic's articles: searchable by title or slug,
 // filterable by state, sortable, paginated.
 func (u *UI) articlesPage(c *fiber.Ctx) error {
-	cl, err := u.clinicOf(c)
+	sc, err := u.clinicOf(c)
 	if err != nil {
 		return err
 	}
+	cl := sc.Clinic()
 	v := articlesView{Base: base(c), Q: c.Query("q"), Status: c.Query("status"), Sort: c.Query("sort", "updated"),
 		Dir: c.Query("dir", "desc"), Page: c.QueryInt("page", 1),
 		Statuses: []string{"draft", "in_review", "changes_requested", "approved", "scheduled", "published", "unpublished", "archived"}}
 	const per = 20
 	q := article.Query{Text: v.Q, Status: v.Status, Sort: v.Sort, Asc: v.Dir == "asc", Page: v.Page, PerPage: per}
-	v.Items, v.Total, err = u.articles.Find(c.UserContext(), actor(c), cl.Slug, q)
+	v.Items, v.Total, err = u.articles.Find(c.UserContext(), sc, q)
 	if err != nil {
 		return err
 	}

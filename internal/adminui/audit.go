@@ -8,7 +8,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/clinicpress/clinicpress/internal/audit"
-	"github.com/clinicpress/clinicpress/internal/authz"
 	"github.com/clinicpress/clinicpress/internal/clinic"
 )
 
@@ -29,12 +28,12 @@ type auditView struct {
 // auditPage shows the clinic's audit log, newest first, filtered by action,
 // person and article, 50 entries a page (keyset).
 func (u *UI) auditPage(c *fiber.Ctx) error {
-	cl, err := u.clinics.Access(c.UserContext(), actor(c), c.Params("clinic"), authz.ObjAudit, authz.ActRead)
+	sc, err := u.clinicOf(c)
 	if err != nil {
 		return err
 	}
-	c.Locals("clinic", cl)
-	actions, err := u.clinics.AuditActions(c.UserContext(), actor(c), cl.Slug)
+	cl := sc.Clinic()
+	actions, err := u.clinics.AuditActions(c.UserContext(), sc)
 	if err != nil {
 		return err
 	}
@@ -43,7 +42,7 @@ func (u *UI) auditPage(c *fiber.Ctx) error {
 	f.ActorID, _ = strconv.ParseInt(v.Actor, 10, 64)
 	f.ArticleID, _ = strconv.ParseInt(v.ArtStr, 10, 64)
 	f.BeforeID, _ = strconv.ParseInt(c.Query("before"), 10, 64)
-	es, err := u.clinics.AuditLog(c.UserContext(), actor(c), cl.Slug, f)
+	es, err := u.clinics.AuditLog(c.UserContext(), sc, f)
 	if err != nil {
 		return err
 	}

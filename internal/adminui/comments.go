@@ -17,7 +17,11 @@ type thread struct {
 }
 
 func (u *UI) threads(c *fiber.Ctx, id int64) ([]thread, error) {
-	cs, err := u.articles.Comments(c.UserContext(), actor(c), c.Params("clinic"), id)
+	sc, err := u.clinicOf(c)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := u.articles.Comments(c.UserContext(), sc, id)
 	if err != nil {
 		return nil, err
 	}
@@ -37,7 +41,7 @@ func (u *UI) threads(c *fiber.Ctx, id int64) ([]thread, error) {
 // commentAdd stores a comment on a paragraph or an answer to a comment and
 // goes back to the screen it came from.
 func (u *UI) commentAdd(c *fiber.Ctx) error {
-	cl, err := u.clinicOf(c)
+	sc, err := u.clinicOf(c)
 	if err != nil {
 		return err
 	}
@@ -51,7 +55,7 @@ func (u *UI) commentAdd(c *fiber.Ctx) error {
 	}
 	parent, _ := strconv.ParseInt(c.FormValue("parent_id"), 10, 64)
 	in := article.NewComment{Revision: formInt(c, "revision"), Paragraph: formInt(c, "paragraph"), ParentID: parent, Body: c.FormValue("body")}
-	cm, err := u.articles.AddComment(c.UserContext(), actor(c), cl.Slug, id, in)
+	cm, err := u.articles.AddComment(c.UserContext(), sc, id, in)
 	if err != nil {
 		return u.failed(c, back, err)
 	}

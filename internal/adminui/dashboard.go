@@ -31,10 +31,11 @@ type queueRow struct {
 // requested and recent publications; a doctor's review queue; a clinic
 // admin's approved articles waiting to be published.
 func (u *UI) dashboard(c *fiber.Ctx) error {
-	cl, err := u.clinicOf(c)
+	sc, err := u.clinicOf(c)
 	if err != nil {
 		return err
 	}
+	cl := sc.Clinic()
 	ctx, act := c.UserContext(), actor(c)
 	v := dashboardView{Base: base(c)}
 	find := func(q article.Query) []article.Summary {
@@ -42,7 +43,7 @@ func (u *UI) dashboard(c *fiber.Ctx) error {
 			return nil
 		}
 		var out []article.Summary
-		out, _, err = u.articles.Find(ctx, act, cl.Slug, q)
+		out, _, err = u.articles.Find(ctx, sc, q)
 		return out
 	}
 	v.MyDrafts = find(article.Query{AuthorID: act.UserID, Status: article.StatusDraft, PerPage: 10})
@@ -54,15 +55,15 @@ func (u *UI) dashboard(c *fiber.Ctx) error {
 	}
 	p := &Page{Title: "Dashboard · " + cl.Name, Nav: "dashboard", Clinic: &cl}
 	u.fillPage(c, p)
-	v.ShowQueue = u.clinics.Can(act, cl, authz.ObjArticle, authz.ActReview)
-	v.ShowPublishQueue = u.clinics.Can(act, cl, authz.ObjArticle, authz.ActPublish)
+	v.ShowQueue = sc.Can(authz.ObjArticle, authz.ActReview)
+	v.ShowPublishQueue = sc.Can(authz.ObjArticle, authz.ActPublish)
 	if v.ShowQueue {
-		if v.Awaiting, v.Due, err = u.queue(c, cl.Slug); err != nil {
+		if v.Awaiting, v.Due, err = u.queue(c, sc); err != nil {
 			return err
 		}
 	}
-	if v.ShowCredentials = u.clinics.Can(act, cl, authz.ObjMember, authz.ActManage); v.ShowCredentials {
-		ms, err := u.clinics.ListMembers(ctx, act, cl.Slug)
+	if v.ShowCredentials = sc.Can(authz.ObjMember, authz.ActManage); v.ShowCredentials {
+		ms, err := u.clinics.ListMembers(ctx, sc)
 		if err != nil {
 			return err
 		}
@@ -76,8 +77,8 @@ func (u *UI) dashboard(c *fiber.Ctx) error {
 	return u.view(c, fiber.StatusOK, "dashboard", p)
 }
 
-func (u *UI) queue(c *fiber.Ctx, slug string) (awaiting, due []queueRow, err error) {
-	a, d, err := u.articles.ReviewQueue(c.UserContext(), actor(c), slug, 30*24*time.Hour)
+func (u *UI) queue(c *fiber.Ctx, sc clinic.Scope) (awaiting, due []queueRow, err error) {
+	a, d, err := u.articles.ReviewQueue(c.UserContext(), sc, 30*24*time.Hour)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -107,11 +108,12 @@ type queueView struct {
 // queuePage is the doctor's "awaiting your review" queue, oldest first,
 // with waiting times, and the re-reviews due within 30 days.
 func (u *UI) queuePage(c *fiber.Ctx) error {
-	cl, err := u.clinicOf(c)
+	sc, err := u.clinicOf(c)
 	if err != nil {
 		return err
 	}
-	a, d, err := u.queue(c, cl.Slug)
+	cl := sc.Clinic()
+	a, d, err := u.queue(c, sc)
 	if err != nil {
 		return err
 	}

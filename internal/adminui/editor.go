@@ -63,35 +63,37 @@ type editorView struct {
 	// saved revision's (with acknowledgements), or the unsaved text's.
 	Findings findingsView
 	// Which workflow buttons to offer (the services decide for real).
-	CanSubmit, CanPublish, CanUnpublish bool
-	IsNew                               bool
+	CanSubmit, CanPublish, CanUnpublish, CanCancelSchedule bool
+	IsNew                                                  bool
 }
 
 // articleNew shows an empty editor.
 func (u *UI) articleNew(c *fiber.Ctx) error {
-	cl, err := u.clinicOf(c)
+	sc, err := u.clinicOf(c)
 	if err != nil {
 		return err
 	}
+	cl := sc.Clinic()
 	return u.view(c, fiber.StatusOK, "new", &Page{Title: "New article · " + cl.Name, Nav: "new",
 		D: editorView{Base: base(c), IsNew: true, Errors: map[string]string{}}})
 }
 
 // articleCreate stores a new article as a draft and opens its editor.
 func (u *UI) articleCreate(c *fiber.Ctx) error {
-	cl, err := u.clinicOf(c)
+	sc, err := u.clinicOf(c)
 	if err != nil {
 		return err
 	}
+	cl := sc.Clinic()
 	f := formDraft(c)
-	v, err := u.articles.Create(c.UserContext(), actor(c), cl.Slug, f.draft())
+	v, err := u.articles.Create(c.UserContext(), sc, f.draft())
 	if err != nil {
 		e, ok := isUserError(err)
 		if !ok {
 			return err
 		}
 		v := editorView{Base: base(c), IsNew: true, Form: f, Errors: fieldErrors(err), Preview: u.previewOf(f)}
-		if fs, lerr := u.articles.Lint(c.UserContext(), actor(c), cl.Slug, f.draft()); lerr == nil {
+		if fs, lerr := u.articles.Lint(c.UserContext(), sc, f.draft()); lerr == nil {
 			v.Findings = buildFindings(fs, formTexts(f), nil)
 			v.Findings.Live = true
 		}
@@ -105,13 +107,13 @@ func (u *UI) articleCreate(c *fiber.Ctx) error {
 // has autosaved text that was never saved, that text is restored, based on
 // the version it started from, so a save detects anyone else's change.
 func (u *UI) editor(c *fiber.Ctx) error {
-	cl, id, a, err := u.articleOf(c)
+	sc, id, a, err := u.articleOf(c)
 	if err != nil {
 		return err
 	}
-	ctx, act := c.UserContext(), actor(c)
+	ctx := c.UserContext()
 	v := editorView{A: a, Form: revForm(a.Current, a.Slug), Version: a.Version}
-	w, err := u.articles.WorkingDraftOf(ctx, act, cl.Slug, id)
+	w, err := u.articles.WorkingDraftOf(ctx, sc, id)
 	if err != nil {
 		return err
 	}
@@ -125,8 +127,11 @@ func (u *UI) editor(c *fiber.Ctx) error {
 }
 
 func (u *UI) editorPage(c *fiber.Ctx, status int, v editorView, flash *Flash) error {
-	ctx, act := c.UserContext(), actor(c)
-	var err error
+	ctx := c.UserContext()
+	sc, err := u.clinicOf(c)
+	if err != nil {
+		return err
+	}
 	v.Base, v.Now = base(c), u.now()
 	if v.Errors == nil {
 		v.Errors = map[string]string{}
@@ -135,22 +140,22 @@ func (u *UI) editorPage(c *fiber.Ctx, status int, v editorView, flash *Flash) er
 	if v.Threads, err = u.threads(c, v.A.ID); err != nil {
 		return err
 	}
-	if v.Reviews, err = u.articles.Reviews(ctx, act, c.Params("clinic"), v.A.ID); err != nil {
+	if v.Reviews, err = u.articles.Reviews(ctx, sc, v.A.ID); err != nil {
 		return err
 	}
 	v.Findings = revisionFindings(v.A)
 	if v.Form != revForm(v.A.Current, v.A.Slug) {
 		// The editor shows unsaved text (restored, or refused by a save):
 		// check that text, as admin.js would.
-		if fs, lerr := u.articles.Lint(ctx, act, c.Params("clinic"), v.Form.draft()); lerr == nil {
+		if fs, lerr := u.articles.Lint(ctx, sc, v.Form.draft()); lerr == nil {
 			v.Findings = buildFindings(fs, formTexts(v.Form), nil)
 			v.Findings.Live = true
 		}
 	}
-	s := v.A.Status
-	v.CanSubmit = s == article.StatusDraft || s == article.StatusChangesRequested
-	v.CanPublish = s == article.StatusApproved || s == article.StatusScheduled
-	v.CanUnpublish = v.A.LiveRevision != nil || s == article.StatusScheduled
+	v.CanSubmit = article.Can(sc, v.A.Article, article.ActionSubmit)
+	v.CanPublish = article.Can(sc, v.A.Article, article.ActionPublish)
+	v.CanUnpublish = article.Can(sc, v.A.Article, article.ActionUnpublish)
+	v.CanCancelSchedule = article.Can(sc, v.A.Article, article.ActionCancelSchedule)
 	return u.view(c, status, "editor", &Page{Title: v.Form.Title + " · Editor", Nav: "articles", Flash: flash, D: v})
 }
 
@@ -171,7 +176,7 @@ type conflictView struct {
 // side with a merge that keeps both; nothing typed is lost (the text is also
 // kept as the person's working draft).
 func (u *UI) articleSave(c *fiber.Ctx) error {
-	cl, err := u.clinicOf(c)
+	sc, err := u.clinicOf(c)
 	if err != nil {
 		return err
 	}
@@ -179,28 +184,28 @@ func (u *UI) articleSave(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ctx, act := c.UserContext(), actor(c)
+	ctx := c.UserContext()
 	f := formDraft(c)
 	version := formInt(c, "version")
 	path := fmt.Sprintf("%s/articles/%d", base(c), id)
 	if c.FormValue("then") == "preview" {
-		a, err := u.articles.Get(ctx, act, cl.Slug, id)
+		a, err := u.articles.Get(ctx, sc, id)
 		if err != nil {
 			return err
 		}
 		return u.editorPage(c, fiber.StatusOK, editorView{A: a, Form: f, Version: version}, &Flash{Kind: "ok", Text: "Preview updated below. Nothing is saved yet."})
 	}
-	v, err := u.articles.Update(ctx, act, cl.Slug, id, article.Edit{Draft: f.draft(), Version: version})
+	v, err := u.articles.Update(ctx, sc, id, article.Edit{Draft: f.draft(), Version: version})
 	if err != nil {
 		e, ok := isUserError(err)
 		if !ok {
 			return err
 		}
 		// Keep what was typed whatever happens next.
-		if _, werr := u.articles.SaveWorkingDraft(ctx, act, cl.Slug, id, version, f.draft()); werr != nil && !errs.HasCode(werr, "validation_failed") {
+		if _, werr := u.articles.SaveWorkingDraft(ctx, sc, id, version, f.draft()); werr != nil && !errs.HasCode(werr, "validation_failed") {
 			return werr
 		}
-		cur, gerr := u.articles.Get(ctx, act, cl.Slug, id)
+		cur, gerr := u.articles.Get(ctx, sc, id)
 		if gerr != nil {
 			return gerr
 		}
@@ -210,7 +215,7 @@ func (u *UI) articleSave(c *fiber.Ctx) error {
 		return u.editorPage(c, e.Status, editorView{A: cur, Form: f, Version: version, Errors: fieldErrors(err)},
 			&Flash{Kind: "error", Text: Message(e)})
 	}
-	if err := u.articles.DiscardWorkingDraft(ctx, act, cl.Slug, id); err != nil {
+	if err := u.articles.DiscardWorkingDraft(ctx, sc, id); err != nil {
 		return err
 	}
 	msg := fmt.Sprintf("Saved as revision %d.", v.CurrentRevision)
@@ -221,7 +226,7 @@ func (u *UI) articleSave(c *fiber.Ctx) error {
 		msg += fmt.Sprintf(" The public page keeps showing revision %d until this one is approved and published.", *v.LiveRevision)
 	}
 	if c.FormValue("then") == "submit" {
-		if _, err := u.articles.Submit(ctx, act, cl.Slug, id, &v.Version); err != nil {
+		if _, err := u.articles.Submit(ctx, sc, id, &v.Version); err != nil {
 			return u.failed(c, path, err)
 		}
 		msg += " Submitted for medical review; the clinic's doctors see it in their queue."
@@ -251,7 +256,7 @@ func (u *UI) conflictPage(c *fiber.Ctx, cur article.View, mine draftForm) error 
 // autosave keeps the editor's text as the person's working draft (called
 // by admin.js; JSON answer).
 func (u *UI) autosave(c *fiber.Ctx) error {
-	cl, err := u.clinicOf(c)
+	sc, err := u.clinicOf(c)
 	if err != nil {
 		return err
 	}
@@ -259,7 +264,7 @@ func (u *UI) autosave(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	at, err := u.articles.SaveWorkingDraft(c.UserContext(), actor(c), cl.Slug, id, formInt(c, "version"), formDraft(c).draft())
+	at, err := u.articles.SaveWorkingDraft(c.UserContext(), sc, id, formInt(c, "version"), formDraft(c).draft())
 	if err != nil {
 		if e, ok := isUserError(err); ok {
 			return c.Status(e.Status).JSON(fiber.Map{"error": Message(e)})
@@ -271,7 +276,7 @@ func (u *UI) autosave(c *fiber.Ctx) error {
 
 // discardDraft throws away the person's autosaved text.
 func (u *UI) discardDraft(c *fiber.Ctx) error {
-	cl, err := u.clinicOf(c)
+	sc, err := u.clinicOf(c)
 	if err != nil {
 		return err
 	}
@@ -279,7 +284,7 @@ func (u *UI) discardDraft(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := u.articles.DiscardWorkingDraft(c.UserContext(), actor(c), cl.Slug, id); err != nil {
+	if err := u.articles.DiscardWorkingDraft(c.UserContext(), sc, id); err != nil {
 		return err
 	}
 	return u.done(c, fmt.Sprintf("%s/articles/%d", base(c), id), "Your unsaved changes were discarded; the editor shows the saved revision.")
@@ -300,7 +305,7 @@ func (u *UI) preview(c *fiber.Ctx) error {
 
 // submit sends the current revision to review.
 func (u *UI) submit(c *fiber.Ctx) error {
-	cl, err := u.clinicOf(c)
+	sc, err := u.clinicOf(c)
 	if err != nil {
 		return err
 	}
@@ -310,7 +315,7 @@ func (u *UI) submit(c *fiber.Ctx) error {
 	}
 	path := fmt.Sprintf("%s/articles/%d", base(c), id)
 	ver := formInt(c, "version")
-	v, err := u.articles.Submit(c.UserContext(), actor(c), cl.Slug, id, &ver)
+	v, err := u.articles.Submit(c.UserContext(), sc, id, &ver)
 	if err != nil {
 		return u.failed(c, path, err)
 	}

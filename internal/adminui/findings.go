@@ -142,12 +142,12 @@ func revisionFindings(a article.View) findingsView {
 // POST because it carries the text, and like every POST it needs the CSRF
 // token.
 func (u *UI) lint(c *fiber.Ctx) error {
-	cl, err := u.clinicOf(c)
+	sc, err := u.clinicOf(c)
 	if err != nil {
 		return err
 	}
 	f := formDraft(c)
-	fs, err := u.articles.Lint(c.UserContext(), actor(c), cl.Slug, f.draft())
+	fs, err := u.articles.Lint(c.UserContext(), sc, f.draft())
 	if err != nil {
 		if e, ok := isUserError(err); ok {
 			return c.Status(e.Status).JSON(fiber.Map{"error": Message(e)})
@@ -172,7 +172,7 @@ func (u *UI) lint(c *fiber.Ctx) error {
 // may). A refusal shows the review screen again with the reason and what
 // was typed.
 func (u *UI) acknowledge(c *fiber.Ctx) error {
-	cl, err := u.clinicOf(c)
+	sc, err := u.clinicOf(c)
 	if err != nil {
 		return err
 	}
@@ -181,7 +181,7 @@ func (u *UI) acknowledge(c *fiber.Ctx) error {
 		return err
 	}
 	in := article.AckInput{Revision: formInt(c, "revision"), Finding: c.FormValue("finding"), Reason: c.FormValue("reason")}
-	_, err = u.articles.Acknowledge(c.UserContext(), actor(c), cl.Slug, id, in)
+	_, err = u.articles.Acknowledge(c.UserContext(), sc, id, in)
 	if err != nil {
 		e, ok := isUserError(err)
 		if !ok {

@@ -5,6 +5,8 @@ import (
 	"html/template"
 	"strings"
 	"time"
+
+	"github.com/clinicpress/clinicpress/internal/authz"
 )
 
 var funcs = template.FuncMap{
@@ -22,8 +24,8 @@ var funcs = template.FuncMap{
 	},
 	"iso":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 	"status": statusLabel,
-	"roleLabel": func(r string) string {
-		return map[string]string{"writer": "Writer", "doctor": "Doctor", "clinic_admin": "Clinic admin"}[r]
+	"roleLabel": func(r authz.Role) string {
+		return map[authz.Role]string{authz.RoleWriter: "Writer", authz.RoleDoctor: "Doctor", authz.RoleClinicAdmin: "Clinic admin"}[r]
 	},
 	"add": func(a, b int) int { return a + b },
 	"ruleName": func(id string) string {

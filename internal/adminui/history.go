@@ -24,12 +24,12 @@ type historyView struct {
 // history lists every revision with a word diff between two of them
 // (default: the previous and the current) and restore buttons.
 func (u *UI) history(c *fiber.Ctx) error {
-	cl, id, a, err := u.articleOf(c)
+	sc, id, a, err := u.articleOf(c)
 	if err != nil {
 		return err
 	}
-	ctx, act := c.UserContext(), actor(c)
-	revs, err := u.articles.Revisions(ctx, act, cl.Slug, id)
+	ctx := c.UserContext()
+	revs, err := u.articles.Revisions(ctx, sc, id)
 	if err != nil {
 		return err
 	}
@@ -55,7 +55,7 @@ func (u *UI) history(c *fiber.Ctx) error {
 	v.Diff = WordDiff(old, fullText(to))
 	p := &Page{Title: "History · " + a.Current.Title, Nav: "articles"}
 	u.fillPage(c, p)
-	v.CanArchive = a.Status != article.StatusArchived && u.clinics.Can(actor(c), cl, authz.ObjArticle, authz.ActPublish)
+	v.CanArchive = a.Status != article.StatusArchived && sc.Can(authz.ObjArticle, authz.ActPublish)
 	p.D = v
 	return u.view(c, fiber.StatusOK, "history", p)
 }
@@ -63,7 +63,7 @@ func (u *UI) history(c *fiber.Ctx) error {
 // restore makes a new draft revision from an old one; it needs a new
 // sign-off like any other edit.
 func (u *UI) restore(c *fiber.Ctx) error {
-	cl, err := u.clinicOf(c)
+	sc, err := u.clinicOf(c)
 	if err != nil {
 		return err
 	}
@@ -74,7 +74,7 @@ func (u *UI) restore(c *fiber.Ctx) error {
 	path := fmt.Sprintf("%s/articles/%d", base(c), id)
 	n := formInt(c, "revision")
 	ver := formInt(c, "version")
-	v, err := u.articles.Restore(c.UserContext(), actor(c), cl.Slug, id, n, &ver)
+	v, err := u.articles.Restore(c.UserContext(), sc, id, n, &ver)
 	if err != nil {
 		return u.failed(c, path+"/history", err)
 	}

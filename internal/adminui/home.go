@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/clinicpress/clinicpress/internal/authz"
 	"github.com/clinicpress/clinicpress/internal/clinic"
 )
 
@@ -34,7 +35,7 @@ func (u *UI) switchClinic(c *fiber.Ctx) error {
 
 type clinicsView struct {
 	Clinics  []clinic.Clinic
-	Roles    map[int64]string
+	Roles    map[int64]authz.Role
 	CanAdmin bool
 	Form     clinicForm
 }
@@ -57,7 +58,7 @@ func (u *UI) clinicsView(c *fiber.Ctx, status int, f clinicForm) error {
 	if err != nil {
 		return err
 	}
-	roles := map[int64]string{}
+	roles := map[int64]authz.Role{}
 	for _, m := range ms {
 		roles[m.ClinicID] = m.Role
 	}

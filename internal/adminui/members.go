@@ -6,13 +6,19 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/clinicpress/clinicpress/internal/authz"
 	"github.com/clinicpress/clinicpress/internal/clinic"
 	"github.com/clinicpress/clinicpress/internal/errs"
 )
 
 type memberForm struct {
-	Email, Name, Role, Registration, Specialty, Expires, Error string
+	Email, Name                             string
+	Role                                    authz.Role
+	Registration, Specialty, Expires, Error string
 }
+
+// roleWords is a role as a clinic admin says it ("clinic admin").
+func roleWords(r authz.Role) string { return strings.ReplaceAll(string(r), "_", " ") }
 
 type membersView struct {
 	Base    string
@@ -28,11 +34,12 @@ func (u *UI) membersPage(c *fiber.Ctx) error {
 }
 
 func (u *UI) membersView(c *fiber.Ctx, status int, f memberForm) error {
-	cl, err := u.clinicOf(c)
+	sc, err := u.clinicOf(c)
 	if err != nil {
 		return err
 	}
-	ms, err := u.clinics.ListMembers(c.UserContext(), actor(c), cl.Slug)
+	cl := sc.Clinic()
+	ms, err := u.clinics.ListMembers(c.UserContext(), sc)
 	if err != nil {
 		return err
 	}
@@ -60,13 +67,14 @@ func doctorFrom(c *fiber.Ctx) *clinic.DoctorProfile {
 
 // memberAdd adds a person (creating their account when the email is new).
 func (u *UI) memberAdd(c *fiber.Ctx) error {
-	cl, err := u.clinicOf(c)
+	sc, err := u.clinicOf(c)
 	if err != nil {
 		return err
 	}
-	f := memberForm{Email: c.FormValue("email"), Name: c.FormValue("name"), Role: c.FormValue("role"),
+	cl := sc.Clinic()
+	f := memberForm{Email: c.FormValue("email"), Name: c.FormValue("name"), Role: authz.Role(c.FormValue("role")),
 		Registration: c.FormValue("registration_number"), Specialty: c.FormValue("specialty"), Expires: c.FormValue("credentials_expire_on")}
-	m, err := u.clinics.AddMember(c.UserContext(), actor(c), cl.Slug, clinic.NewMember{Email: f.Email, Name: f.Name,
+	m, err := u.clinics.AddMember(c.UserContext(), sc, clinic.NewMember{Email: f.Email, Name: f.Name,
 		Password: c.FormValue("password"), Role: f.Role, Doctor: doctorFrom(c)})
 	if err != nil {
 		if e, ok := isUserError(err); ok && e.Code != "forbidden" {
@@ -75,12 +83,12 @@ func (u *UI) memberAdd(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	return u.done(c, base(c)+"/members", m.Name+" is now a "+strings.ReplaceAll(m.Role, "_", " ")+" of "+cl.Name+".")
+	return u.done(c, base(c)+"/members", m.Name+" is now a "+roleWords(m.Role)+" of "+cl.Name+".")
 }
 
 // memberUpdate changes a member's role and doctor profile.
 func (u *UI) memberUpdate(c *fiber.Ctx) error {
-	cl, err := u.clinicOf(c)
+	sc, err := u.clinicOf(c)
 	if err != nil {
 		return err
 	}
@@ -88,25 +96,26 @@ func (u *UI) memberUpdate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	role := c.FormValue("role")
-	m, err := u.clinics.UpdateMember(c.UserContext(), actor(c), cl.Slug, uid, clinic.MemberPatch{Role: &role, Doctor: doctorFrom(c)})
+	role := authz.Role(c.FormValue("role"))
+	m, err := u.clinics.UpdateMember(c.UserContext(), sc, uid, clinic.MemberPatch{Role: &role, Doctor: doctorFrom(c)})
 	if err != nil {
 		return u.failed(c, base(c)+"/members", err)
 	}
-	return u.done(c, base(c)+"/members", "Saved: "+m.Name+" is a "+strings.ReplaceAll(m.Role, "_", " ")+".")
+	return u.done(c, base(c)+"/members", "Saved: "+m.Name+" is a "+roleWords(m.Role)+".")
 }
 
 // memberRemoveConfirm asks before ending a membership.
 func (u *UI) memberRemoveConfirm(c *fiber.Ctx) error {
-	cl, err := u.clinicOf(c)
+	sc, err := u.clinicOf(c)
 	if err != nil {
 		return err
 	}
+	cl := sc.Clinic()
 	uid, err := idParam(c, "user")
 	if err != nil {
 		return err
 	}
-	ms, err := u.clinics.ListMembers(c.UserContext(), actor(c), cl.Slug)
+	ms, err := u.clinics.ListMembers(c.UserContext(), sc)
 	if err != nil {
 		return err
 	}
@@ -117,7 +126,7 @@ func (u *UI) memberRemoveConfirm(c *fiber.Ctx) error {
 		path := fmt.Sprintf("%s/members/%d/remove", base(c), uid)
 		return u.view(c, fiber.StatusOK, "confirm", &Page{Title: "Remove " + m.Name + " · " + cl.Name, Nav: "members",
 			D: confirmView{Heading: "Remove " + m.Name + " from " + cl.Name + "?",
-				Lines: []string{m.Name + " (" + m.Email + ", " + strings.ReplaceAll(m.Role, "_", " ") + ") will no longer be able to open this clinic's screens. Their account stays, and so do the articles, reviews and history they took part in.",
+				Lines: []string{m.Name + " (" + m.Email + ", " + roleWords(m.Role) + ") will no longer be able to open this clinic's screens. Their account stays, and so do the articles, reviews and history they took part in.",
 					"You can add them again later under Members."},
 				Action: path, Button: "Remove " + m.Name, ButtonID: "confirm-remove", Cancel: base(c) + "/members"}})
 	}
@@ -126,15 +135,16 @@ func (u *UI) memberRemoveConfirm(c *fiber.Ctx) error {
 
 // memberRemove ends a membership (after the confirmation step).
 func (u *UI) memberRemove(c *fiber.Ctx) error {
-	cl, err := u.clinicOf(c)
+	sc, err := u.clinicOf(c)
 	if err != nil {
 		return err
 	}
+	cl := sc.Clinic()
 	uid, err := idParam(c, "user")
 	if err != nil {
 		return err
 	}
-	if err := u.clinics.RemoveMember(c.UserContext(), actor(c), cl.Slug, uid); err != nil {
+	if err := u.clinics.RemoveMember(c.UserContext(), sc, uid); err != nil {
 		return u.failed(c, base(c)+"/members", err)
 	}
 	return u.done(c, base(c)+"/members", "The member was removed from "+cl.Name+". Their articles and history stay.")

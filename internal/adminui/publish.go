@@ -12,7 +12,7 @@ import (
 // publish puts the approved revision live now, or schedules it when a
 // future time (UTC) is given; the service re-checks the sign-off.
 func (u *UI) publish(c *fiber.Ctx) error {
-	cl, err := u.clinicOf(c)
+	sc, err := u.clinicOf(c)
 	if err != nil {
 		return err
 	}
@@ -30,7 +30,7 @@ func (u *UI) publish(c *fiber.Ctx) error {
 		at = &t
 	}
 	ver := formInt(c, "version")
-	v, err := u.articles.Publish(c.UserContext(), actor(c), cl.Slug, id, at, &ver)
+	v, err := u.articles.Publish(c.UserContext(), sc, id, at, &ver)
 	if err != nil {
 		return u.failed(c, path, err)
 	}
@@ -40,9 +40,9 @@ func (u *UI) publish(c *fiber.Ctx) error {
 	return u.done(c, path, fmt.Sprintf("Revision %d is live on the clinic's site now.", v.CurrentRevision))
 }
 
-// unpublish takes the live revision off the site (or cancels a schedule).
-func (u *UI) unpublish(c *fiber.Ctx) error {
-	cl, err := u.clinicOf(c)
+// cancelSchedule calls off a scheduled publish; what is live stays live.
+func (u *UI) cancelSchedule(c *fiber.Ctx) error {
+	sc, err := u.clinicOf(c)
 	if err != nil {
 		return err
 	}
@@ -52,7 +52,29 @@ func (u *UI) unpublish(c *fiber.Ctx) error {
 	}
 	path := fmt.Sprintf("%s/articles/%d", base(c), id)
 	ver := formInt(c, "version")
-	if _, err := u.articles.Unpublish(c.UserContext(), actor(c), cl.Slug, id, &ver); err != nil {
+	v, err := u.articles.CancelSchedule(c.UserContext(), sc, id, &ver)
+	if err != nil {
+		return u.failed(c, path, err)
+	}
+	if v.LiveRevision != nil {
+		return u.done(c, path, fmt.Sprintf("The schedule is cancelled. Revision %d stays live.", *v.LiveRevision))
+	}
+	return u.done(c, path, "The schedule is cancelled. The article stays approved and is not on the public site.")
+}
+
+// unpublish takes the live revision off the site.
+func (u *UI) unpublish(c *fiber.Ctx) error {
+	sc, err := u.clinicOf(c)
+	if err != nil {
+		return err
+	}
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	path := fmt.Sprintf("%s/articles/%d", base(c), id)
+	ver := formInt(c, "version")
+	if _, err := u.articles.Unpublish(c.UserContext(), sc, id, &ver); err != nil {
 		return u.failed(c, path, err)
 	}
 	return u.done(c, path, "The article is no longer on the public site. Its text and history are kept.")

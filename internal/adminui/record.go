@@ -19,7 +19,7 @@ type recordView struct {
 // the same record as GET /api/v1/.../record, in the admin's own style and
 // session.
 func (u *UI) recordPage(c *fiber.Ctx) error {
-	cl, err := u.clinicOf(c)
+	sc, err := u.clinicOf(c)
 	if err != nil {
 		return err
 	}
@@ -27,12 +27,12 @@ func (u *UI) recordPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ctx, act := c.UserContext(), actor(c)
-	rec, err := u.articles.Record(ctx, act, cl.Slug, id)
+	ctx := c.UserContext()
+	rec, err := u.articles.Record(ctx, sc, id)
 	if err != nil {
 		return err
 	}
-	a, err := u.articles.Get(ctx, act, cl.Slug, id)
+	a, err := u.articles.Get(ctx, sc, id)
 	if err != nil {
 		return err
 	}

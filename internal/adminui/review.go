@@ -30,10 +30,13 @@ type reviewView struct {
 	DiffAgainst int // revision compared with; 0 on a first review
 	CanApprove  bool
 	CanRequest  bool
-	Reason      string
-	Reviews     []article.Review
-	Orphans     []thread // comments on other revisions
-	Findings    findingsView
+	// ApproveText and RequestText are the statements the doctor signs,
+	// exactly as the review row will store them.
+	ApproveText, RequestText string
+	Reason                   string
+	Reviews                  []article.Review
+	Orphans                  []thread // comments on other revisions
+	Findings                 findingsView
 	// Rereview: the current revision is the live one, published and
 	// unchanged; approving it renews its sign-off until NextDue.
 	Rereview bool
@@ -58,14 +61,17 @@ func (u *UI) reviewPage(c *fiber.Ctx) error {
 }
 
 func (u *UI) reviewRender(c *fiber.Ctx, status int, st reviewState, flash *Flash) error {
-	cl, id, a, err := u.articleOf(c)
+	sc, id, a, err := u.articleOf(c)
 	if err != nil {
 		return err
 	}
-	ctx, act := c.UserContext(), actor(c)
+	cl := sc.Clinic()
+	ctx := c.UserContext()
 	v := reviewView{Base: base(c), A: a, Rereview: article.IsRereview(a.Article)}
+	v.ApproveText = article.Attestation(article.DecisionApprove, v.Rereview, a.CurrentRevision, a.Current.ContentHash)
+	v.RequestText = article.Attestation(article.DecisionRequestChanges, v.Rereview, a.CurrentRevision, a.Current.ContentHash)
 	v.NextDue = u.now().UTC().AddDate(0, 0, cl.ReviewIntervalDays)
-	if v.Reviews, err = u.articles.Reviews(ctx, act, cl.Slug, id); err != nil {
+	if v.Reviews, err = u.articles.Reviews(ctx, sc, id); err != nil {
 		return err
 	}
 	threads, err := u.threads(c, id)
@@ -91,7 +97,7 @@ func (u *UI) reviewRender(c *fiber.Ctx, status int, st reviewState, flash *Flash
 	old := ""
 	for _, r := range v.Reviews {
 		if r.Decision == article.DecisionApprove && r.RevisionNumber < a.CurrentRevision {
-			rev, err := u.articles.Revision(ctx, act, cl.Slug, id, r.RevisionNumber)
+			rev, err := u.articles.Revision(ctx, sc, id, r.RevisionNumber)
 			if err != nil {
 				return err
 			}
@@ -102,7 +108,7 @@ func (u *UI) reviewRender(c *fiber.Ctx, status int, st reviewState, flash *Flash
 	v.Diff = WordDiff(old, fullText(a.Current))
 	p := &Page{Title: "Review · " + a.Current.Title, Nav: "queue", Flash: flash}
 	u.fillPage(c, p)
-	switch err := u.articles.SignoffEligibility(ctx, act, cl.Slug, id); {
+	switch err := u.articles.SignoffEligibility(ctx, sc, id); {
 	case err == nil:
 		v.CanApprove = true
 	default:
@@ -118,11 +124,11 @@ func (u *UI) reviewRender(c *fiber.Ctx, status int, st reviewState, flash *Flash
 			v.Reason = fmt.Sprintf("This article is %s, not waiting for review, so there is nothing to approve.", strings.ToLower(statusLabel(a.Status)))
 		}
 	}
-	v.CanRequest = u.clinics.Can(act, cl, authz.ObjArticle, authz.ActReview) && (a.Status == article.StatusInReview || v.Rereview)
+	v.CanRequest = sc.Can(authz.ObjArticle, authz.ActReview) && (a.Status == article.StatusInReview || v.Rereview)
 	v.Findings = revisionFindings(a)
 	v.Findings.Base, v.Findings.CSRF = v.Base, p.CSRF
 	if v.Findings.Blocking > 0 {
-		switch err := u.articles.AcknowledgeEligibility(ctx, act, cl.Slug, id); {
+		switch err := u.articles.AcknowledgeEligibility(ctx, sc, id); {
 		case err == nil:
 			v.Findings.CanAck = true
 		default:
@@ -154,7 +160,7 @@ func fullText(r article.Revision) string {
 // shown. Approving needs the attestation box ticked; the service checks the
 // four-eyes rule and credentials whatever the screen offered.
 func (u *UI) reviewSubmit(c *fiber.Ctx) error {
-	cl, err := u.clinicOf(c)
+	sc, err := u.clinicOf(c)
 	if err != nil {
 		return err
 	}
@@ -164,12 +170,12 @@ func (u *UI) reviewSubmit(c *fiber.Ctx) error {
 	}
 	path := fmt.Sprintf("%s/articles/%d/review", base(c), id)
 	in := article.ReviewInput{Decision: c.FormValue("decision"), Revision: formInt(c, "revision"),
-		ContentHash: c.FormValue("content_hash"), Note: c.FormValue("note")}
-	if in.Decision == article.DecisionApprove && c.FormValue("attest") != "yes" {
-		u.flash(c, "error", fmt.Sprintf("Tick the box confirming that you reviewed revision %d before approving it.", in.Revision))
+		ContentHash: c.FormValue("content_hash"), Note: c.FormValue("note"), Attest: c.FormValue("attest") == "yes"}
+	v, err := u.articles.ReviewArticle(c.UserContext(), sc, id, in)
+	if e, ok := errs.As(err); ok && e.Code == "validation_failed" && len(e.Fields) > 0 && e.Fields[0].Field == "attest" {
+		u.flash(c, "error", fmt.Sprintf("Tick the box confirming that you reviewed revision %d before deciding on it.", in.Revision))
 		return c.Redirect(path, fiber.StatusSeeOther)
 	}
-	v, err := u.articles.ReviewArticle(c.UserContext(), actor(c), cl.Slug, id, in)
 	if err != nil {
 		return u.failed(c, path, err)
 	}

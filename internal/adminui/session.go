@@ -198,10 +198,25 @@ type Page struct {
 	CSRF        string
 	Flash       *Flash
 	Clinic      *clinic.Clinic
-	Role        string // the user's role in Clinic ("" for a platform admin visiting)
+	Role        authz.Role // the user's role in Clinic ("" for a platform admin visiting)
 	Memberships []clinic.Membership
 	Nav         string // which navigation entry is current
-	D           any
+	// Menu says which of the clinic's screens the caller may open; the
+	// layout offers only those.
+	Menu Menu
+	D    any
+}
+
+// Menu is what the navigation offers in a clinic, decided by the policy
+// through the caller's scope.
+type Menu struct {
+	Articles, Write, Queue, Members, Settings, Audit bool
+}
+
+func menuFor(sc clinic.Scope) Menu {
+	return Menu{Articles: sc.Can(authz.ObjArticle, authz.ActRead), Write: sc.Can(authz.ObjArticle, authz.ActWrite),
+		Queue: sc.Can(authz.ObjArticle, authz.ActReview), Members: sc.Can(authz.ObjMember, authz.ActManage),
+		Settings: sc.Can(authz.ObjClinic, authz.ActUpdate), Audit: sc.Can(authz.ObjAudit, authz.ActRead)}
 }
 
 func currentUser(c *fiber.Ctx) (account.User, bool) {
@@ -226,12 +241,9 @@ func (u *UI) fillPage(c *fiber.Ctx, p *Page) {
 				p.Clinic = &cl
 			}
 		}
-		if p.Clinic != nil && p.Role == "" {
-			for _, m := range p.Memberships {
-				if m.ClinicID == p.Clinic.ID {
-					p.Role = m.Role
-				}
-			}
+		if sc, ok := c.Locals("scope").(clinic.Scope); ok && p.Clinic != nil && sc.ClinicID() == p.Clinic.ID {
+			p.Role = sc.Role()
+			p.Menu = menuFor(sc)
 		}
 	}
 	if p.Flash == nil {
@@ -241,13 +253,22 @@ func (u *UI) fillPage(c *fiber.Ctx, p *Page) {
 
 // clinicOf resolves the clinic in the URL for the signed-in user: 404 for a
 // clinic they cannot see (another clinic's screens never show).
-func (u *UI) clinicOf(c *fiber.Ctx) (clinic.Clinic, error) {
-	cl, err := u.clinics.Access(c.UserContext(), actor(c), c.Params("clinic"), authz.ObjClinic, authz.ActRead)
-	if err != nil {
-		return cl, err
+// The scope is resolved once per request and kept for the request's
+// later calls.
+func (u *UI) clinicOf(c *fiber.Ctx) (clinic.Scope, error) {
+	if sc, ok := c.Locals("scope").(clinic.Scope); ok {
+		return sc, nil
 	}
-	c.Locals("clinic", cl)
-	return cl, nil
+	sc, err := u.clinics.Resolve(c.UserContext(), actor(c), strings.Clone(c.Params("clinic")))
+	if err != nil {
+		return sc, err
+	}
+	if err := sc.Require(authz.ObjClinic, authz.ActRead); err != nil {
+		return sc, err
+	}
+	c.Locals("scope", sc)
+	c.Locals("clinic", sc.Clinic())
+	return sc, nil
 }
 
 // base is the admin path of the clinic in the URL.
@@ -255,15 +276,15 @@ func base(c *fiber.Ctx) string { return Prefix + "/c/" + url.PathEscape(c.Params
 
 // articleOf resolves the clinic and the article named in the URL for the
 // signed-in user (404 for another clinic's).
-func (u *UI) articleOf(c *fiber.Ctx) (clinic.Clinic, int64, article.View, error) {
-	cl, err := u.clinicOf(c)
+func (u *UI) articleOf(c *fiber.Ctx) (clinic.Scope, int64, article.View, error) {
+	sc, err := u.clinicOf(c)
 	if err != nil {
-		return cl, 0, article.View{}, err
+		return sc, 0, article.View{}, err
 	}
 	id, err := idParam(c, "id")
 	if err != nil {
-		return cl, 0, article.View{}, err
+		return sc, 0, article.View{}, err
 	}
-	a, err := u.articles.Get(c.UserContext(), actor(c), cl.Slug, id)
-	return cl, id, a, err
+	a, err := u.articles.Get(c.UserContext(), sc, id)
+	return sc, id, a, err
 }

@@ -28,22 +28,39 @@ type settingsView struct {
 	Policies  []policyOption
 }
 
-type policyOption struct{ Value, Label, Hint string }
+type policyOption struct {
+	Value       clinic.OverduePolicy
+	Label, Hint string
+}
 
-var overduePolicies = []policyOption{
-	{"notice", "Show a notice", "The page stays live and indexed, with a visible “medical review overdue” notice."},
-	{"noindex", "Hide from search engines", "The page stays live but asks search engines not to index it until it is re-reviewed."},
-	{"unpublish", "Unpublish", "The page is taken off the public site until a doctor re-approves and it is published again."},
+// policyWords says each overdue policy in a clinic admin's words.
+var policyWords = map[clinic.OverduePolicy][2]string{
+	clinic.OverdueNotice:    {"Show a notice", "The page stays live and indexed, with a visible “medical review overdue” notice."},
+	clinic.OverdueNoindex:   {"Hide from search engines", "The page stays live but asks search engines not to index it until it is re-reviewed."},
+	clinic.OverdueUnpublish: {"Unpublish", "The page is taken off the public site until a doctor re-approves and it is published again."},
+}
+
+// overduePolicies lists the policies the settings form offers, in the
+// domain's order.
+func overduePolicies() []policyOption {
+	out := make([]policyOption, len(clinic.OverduePolicies))
+	for i, p := range clinic.OverduePolicies {
+		w := policyWords[p]
+		out[i] = policyOption{Value: p, Label: w[0], Hint: w[1]}
+	}
+	return out
 }
 
 // settingsPage shows the clinic's settings (clinic admins).
 func (u *UI) settingsPage(c *fiber.Ctx) error {
-	cl, err := u.clinics.Access(c.UserContext(), actor(c), c.Params("clinic"), authz.ObjClinic, authz.ActUpdate)
+	sc, err := u.clinicOf(c)
 	if err != nil {
 		return err
 	}
-	c.Locals("clinic", cl)
-	return u.settingsViewFlash(c, fiber.StatusOK, cl, nil, "", nil)
+	if err := sc.Require(authz.ObjClinic, authz.ActUpdate); err != nil {
+		return err
+	}
+	return u.settingsViewFlash(c, fiber.StatusOK, sc.Clinic(), nil, "", nil)
 }
 
 // phraseLines formats extra phrases one a line as "text | severity".
@@ -86,29 +103,33 @@ func parsePhrases(s string, old []compliance.Phrase) []compliance.Phrase {
 // service's version_conflict. Invalid input changes nothing and shows the
 // form again with each problem next to its field.
 func (u *UI) settingsSave(c *fiber.Ctx) error {
-	cl, err := u.clinicOf(c)
+	sc, err := u.clinicOf(c)
 	if err != nil {
 		return err
 	}
+	cl := sc.Clinic()
 	name, theme := c.FormValue("name"), c.FormValue("theme")
 	hosts := lines(c.FormValue("hostnames"))
 	interval := formInt(c, "review_interval_days")
 	ver := formInt(c, "version")
-	policy := c.FormValue("overdue_policy")
+	policy := clinic.OverduePolicy(c.FormValue("overdue_policy"))
+	writersPublish := c.FormValue("writers_may_publish") == "yes"
 	country := strings.TrimSpace(c.FormValue("registration_country"))
-	b := clinic.Branding{Tagline: c.FormValue("tagline"), LogoURL: strings.TrimSpace(c.FormValue("logo_url")),
-		PrimaryColor: strings.TrimSpace(c.FormValue("primary_color")), Phone: c.FormValue("phone"), Email: c.FormValue("brand_email"),
-		Address: c.FormValue("address"), FooterNotice: c.FormValue("footer_notice")}
+	form := func(k string) *string { v := c.FormValue(k); return &v }
+	bp := clinic.BrandingPatch{Tagline: form("tagline"), LogoURL: form("logo_url"), PrimaryColor: form("primary_color"),
+		Phone: form("phone"), Email: form("brand_email"), Address: form("address"), FooterNotice: form("footer_notice")}
+	b := bp.Apply(cl.Branding)
 	packs := []string{}
 	for _, p := range c.Request().PostArgs().PeekMulti("packs") {
 		packs = append(packs, string(p)) // a copy: fiber reuses its buffers
 	}
 	allow, phrases := c.FormValue("link_allowlist"), c.FormValue("extra_phrases")
-	comp := compliance.Config{Packs: packs, Overrides: cl.Compliance.Overrides, LinkAllowlist: lines(allow),
-		ExtraPhrases: parsePhrases(phrases, cl.Compliance.ExtraPhrases)}
-	_, err = u.clinics.Update(c.UserContext(), actor(c), cl.Slug, clinic.Patch{Name: &name, Hostnames: &hosts, Theme: &theme,
-		Branding: &b, ReviewIntervalDays: &interval, OverduePolicy: &policy, RegistrationCountry: &country,
-		Compliance: &comp, Version: &ver})
+	allowList, phraseList := lines(allow), parsePhrases(phrases, cl.Compliance.ExtraPhrases)
+	cp := clinic.CompliancePatch{Packs: &packs, LinkAllowlist: &allowList, ExtraPhrases: &phraseList}
+	comp := cp.Apply(cl.Compliance)
+	_, err = u.clinics.Update(c.UserContext(), sc, clinic.Patch{Name: &name, Hostnames: &hosts, Theme: &theme,
+		Branding: &bp, ReviewIntervalDays: &interval, OverduePolicy: &policy, WritersMayPublish: &writersPublish,
+		RegistrationCountry: &country, Compliance: &cp, Version: &ver})
 	if err != nil {
 		e, ok := isUserError(err)
 		if !ok || e.Code == "forbidden" {
@@ -117,6 +138,7 @@ func (u *UI) settingsSave(c *fiber.Ctx) error {
 		typed := cl
 		typed.Name, typed.Hostnames, typed.Theme, typed.Branding, typed.ReviewIntervalDays = name, hosts, theme, b, interval
 		typed.OverduePolicy, typed.RegistrationCountry, typed.Compliance = policy, country, comp
+		typed.WritersMayPublish = writersPublish
 		return u.settingsViewFlash(c, e.Status, typed, settingsErrors(e), Message(e), &[2]string{allow, phrases})
 	}
 	return u.done(c, base(c)+"/settings", "Settings saved. The public site shows the changes from the next page view; new advertising-rule settings apply to revisions saved from now on.")
@@ -165,8 +187,8 @@ func (u *UI) settingsViewFlash(c *fiber.Ctx, status int, cl clinic.Clinic, errsB
 	if msg != "" {
 		f = &Flash{Kind: "error", Text: msg}
 	}
-	v := settingsView{Base: base(c), C: cl, Hostnames: strings.Join(cl.Hostnames, "\n"), Errors: errsBy, Themes: []string{"clinical", "serene"},
-		PackInfos: compliance.Packs(), Packs: map[string]bool{}, Policies: overduePolicies,
+	v := settingsView{Base: base(c), C: cl, Hostnames: strings.Join(cl.Hostnames, "\n"), Errors: errsBy, Themes: u.themeNames(),
+		PackInfos: compliance.Packs(), Packs: map[string]bool{}, Policies: overduePolicies(),
 		Allowlist: strings.Join(cl.Compliance.LinkAllowlist, "\n"), Phrases: phraseLines(cl.Compliance.ExtraPhrases)}
 	if raw != nil {
 		v.Allowlist, v.Phrases = raw[0], raw[1]

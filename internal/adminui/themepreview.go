@@ -21,6 +21,17 @@ type Themes interface {
 	Validate(name string) error
 	// Render writes page of theme for v to w.
 	Render(w io.Writer, theme, page string, v *theme.View) error
+	// Names lists the themes a clinic can choose, built-in and from the
+	// themes directory.
+	Names() []string
+}
+
+// themeNames lists the themes the settings screen offers.
+func (u *UI) themeNames() []string {
+	if u.themes == nil {
+		return nil
+	}
+	return u.themes.Names()
 }
 
 // frameCSP is the Content-Security-Policy of the theme preview frame. Theme
@@ -63,20 +74,21 @@ func (u *UI) previewFrame(c *fiber.Ctx) error {
 		return errs.NotFound("page")
 	}
 	var (
-		cl  clinic.Clinic
+		sc  clinic.Scope
 		a   *article.View
 		err error
 	)
 	if c.Params("id") == "" {
-		cl, err = u.clinicOf(c)
+		sc, err = u.clinicOf(c)
 	} else {
 		var v article.View
-		cl, _, v, err = u.articleOf(c)
+		sc, _, v, err = u.articleOf(c)
 		a = &v
 	}
 	if err != nil {
 		return err
 	}
+	cl := sc.Clinic()
 	usr, _ := currentUser(c)
 	f := formDraft(c)
 	d := f.draft()

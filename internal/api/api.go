@@ -47,33 +47,38 @@ func (a *API) Register(r fiber.Router) {
 
 	auth.Post("/clinics", a.createClinic)
 	auth.Get("/clinics", a.listClinics)
-	auth.Get("/clinics/:clinic", a.getClinic)
-	auth.Patch("/clinics/:clinic", a.patchClinic)
-	auth.Get("/clinics/:clinic/audit", a.clinicAudit)
+	auth.Get("/clinics/:clinic", a.scoped(a.getClinic))
+	auth.Patch("/clinics/:clinic", a.scoped(a.patchClinic))
+	auth.Get("/clinics/:clinic/audit", a.scoped(a.clinicAudit))
 
-	auth.Post("/clinics/:clinic/members", a.addMember)
-	auth.Get("/clinics/:clinic/members", a.listMembers)
-	auth.Patch("/clinics/:clinic/members/:user", a.patchMember)
-	auth.Delete("/clinics/:clinic/members/:user", a.removeMember)
+	auth.Post("/clinics/:clinic/members", a.scoped(a.addMember))
+	auth.Get("/clinics/:clinic/members", a.scoped(a.listMembers))
+	auth.Patch("/clinics/:clinic/members/:user", a.scoped(a.patchMember))
+	auth.Delete("/clinics/:clinic/members/:user", a.scoped(a.removeMember))
 
-	auth.Post("/clinics/:clinic/articles", a.createArticle)
-	auth.Get("/clinics/:clinic/articles", a.listArticles)
-	auth.Get("/clinics/:clinic/articles/:id", a.getArticle)
-	auth.Put("/clinics/:clinic/articles/:id", a.updateArticle)
-	auth.Get("/clinics/:clinic/articles/:id/revisions", a.listRevisions)
-	auth.Get("/clinics/:clinic/articles/:id/revisions/:n", a.getRevision)
-	auth.Get("/clinics/:clinic/articles/:id/reviews", a.listReviews)
-	auth.Post("/clinics/:clinic/articles/:id/reviews", a.review)
-	auth.Post("/clinics/:clinic/articles/:id/submit", a.submit)
-	auth.Post("/clinics/:clinic/articles/:id/publish", a.publish)
-	auth.Post("/clinics/:clinic/articles/:id/unpublish", a.unpublish)
-	auth.Post("/clinics/:clinic/articles/:id/archive", a.archive)
-	auth.Post("/clinics/:clinic/articles/:id/restore", a.restore)
-	auth.Get("/clinics/:clinic/articles/:id/audit", a.articleAudit)
-	auth.Post("/clinics/:clinic/articles/:id/acknowledgements", a.acknowledge)
-	auth.Get("/clinics/:clinic/articles/:id/record", a.record)
-	auth.Post("/clinics/:clinic/compliance/check", a.lint)
-	auth.Get("/clinics/:clinic/reviews/due", a.reviewsDue)
+	auth.Post("/clinics/:clinic/articles", a.scoped(a.createArticle))
+	auth.Get("/clinics/:clinic/articles", a.scoped(a.listArticles))
+	auth.Get("/clinics/:clinic/articles/:id", a.scoped(a.getArticle))
+	auth.Put("/clinics/:clinic/articles/:id", a.scoped(a.updateArticle))
+	auth.Get("/clinics/:clinic/articles/:id/revisions", a.scoped(a.listRevisions))
+	auth.Get("/clinics/:clinic/articles/:id/revisions/:n", a.scoped(a.getRevision))
+	auth.Get("/clinics/:clinic/articles/:id/reviews", a.scoped(a.listReviews))
+	auth.Post("/clinics/:clinic/articles/:id/reviews", a.scoped(a.review))
+	auth.Post("/clinics/:clinic/articles/:id/submit", a.scoped(a.submit))
+	auth.Post("/clinics/:clinic/articles/:id/publish", a.scoped(a.publish))
+	auth.Post("/clinics/:clinic/articles/:id/unpublish", a.scoped(a.unpublish))
+	auth.Post("/clinics/:clinic/articles/:id/cancel-schedule", a.scoped(a.cancelSchedule))
+	auth.Post("/clinics/:clinic/articles/:id/archive", a.scoped(a.archive))
+	auth.Post("/clinics/:clinic/articles/:id/restore", a.scoped(a.restore))
+	auth.Get("/clinics/:clinic/articles/:id/audit", a.scoped(a.articleAudit))
+	auth.Post("/clinics/:clinic/articles/:id/acknowledgements", a.scoped(a.acknowledge))
+	auth.Post("/clinics/:clinic/articles/:id/previews", a.scoped(a.mintPreview))
+	auth.Get("/clinics/:clinic/articles/:id/previews", a.scoped(a.listPreviews))
+	auth.Delete("/clinics/:clinic/articles/:id/previews", a.scoped(a.revokePreview))
+	auth.Delete("/clinics/:clinic/articles/:id/previews/:preview", a.scoped(a.revokePreview))
+	auth.Get("/clinics/:clinic/articles/:id/record", a.scoped(a.record))
+	auth.Post("/clinics/:clinic/compliance/check", a.scoped(a.lint))
+	auth.Get("/clinics/:clinic/reviews/due", a.scoped(a.reviewsDue))
 
 	v1.Use(func(c *fiber.Ctx) error { return errs.NotFound("API route") })
 }
@@ -202,6 +207,18 @@ func (a *API) authenticate(c *fiber.Ctx) error {
 	c.Locals("session", sess)
 	c.Locals("token", tok)
 	return c.Next()
+}
+
+// scoped resolves the caller's scope in the URL's clinic once, before the
+// handler runs; a clinic the caller cannot see answers 404.
+func (a *API) scoped(h func(c *fiber.Ctx, sc clinic.Scope) error) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		sc, err := a.Clinics.Resolve(c.UserContext(), actor(c), strings.Clone(c.Params("clinic")))
+		if err != nil {
+			return err
+		}
+		return h(c, sc)
+	}
 }
 
 func actor(c *fiber.Ctx) authz.Actor {

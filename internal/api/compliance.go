@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/clinicpress/clinicpress/internal/article"
+	"github.com/clinicpress/clinicpress/internal/clinic"
 	"github.com/clinicpress/clinicpress/internal/compliance"
 )
 
@@ -31,7 +32,7 @@ func findingsOut(v article.View) []findingJSON {
 	return out
 }
 
-func (a *API) lint(c *fiber.Ctx) error {
+func (a *API) lint(c *fiber.Ctx, sc clinic.Scope) error {
 	var req struct {
 		Title   string `json:"title"`
 		Summary string `json:"summary"`
@@ -40,7 +41,7 @@ func (a *API) lint(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	fs, err := a.Articles.Lint(c.UserContext(), actor(c), c.Params("clinic"), article.Draft{Title: req.Title, Summary: req.Summary, Body: req.Body})
+	fs, err := a.Articles.Lint(c.UserContext(), sc, article.Draft{Title: req.Title, Summary: req.Summary, Body: req.Body})
 	if err != nil {
 		return err
 	}
@@ -53,7 +54,7 @@ func (a *API) lint(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"findings": fs, "blocking": blocking})
 }
 
-func (a *API) acknowledge(c *fiber.Ctx) error {
+func (a *API) acknowledge(c *fiber.Ctx, sc clinic.Scope) error {
 	id, err := idParam(c, "id")
 	if err != nil {
 		return err
@@ -66,12 +67,12 @@ func (a *API) acknowledge(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	v, err := a.Articles.Acknowledge(c.UserContext(), actor(c), c.Params("clinic"), id, article.AckInput{Revision: req.Revision, Finding: req.Finding, Reason: req.Reason})
+	v, err := a.Articles.Acknowledge(c.UserContext(), sc, id, article.AckInput{Revision: req.Revision, Finding: req.Finding, Reason: req.Reason})
 	return a.sendArticle(c, fiber.StatusOK, v, err)
 }
 
-func (a *API) reviewsDue(c *fiber.Ctx) error {
-	awaiting, due, err := a.Articles.ReviewQueue(c.UserContext(), actor(c), c.Params("clinic"), 30*24*time.Hour)
+func (a *API) reviewsDue(c *fiber.Ctx, sc clinic.Scope) error {
+	awaiting, due, err := a.Articles.ReviewQueue(c.UserContext(), sc, 30*24*time.Hour)
 	if err != nil {
 		return err
 	}
@@ -110,12 +111,12 @@ Generated {{date .GeneratedAt}} · audit chain head <code>{{.ChainHead}}</code><
 {{else}}<p>This article has never been live.</p>{{end}}
 </main></body></html>`))
 
-func (a *API) record(c *fiber.Ctx) error {
+func (a *API) record(c *fiber.Ctx, sc clinic.Scope) error {
 	id, err := idParam(c, "id")
 	if err != nil {
 		return err
 	}
-	rec, err := a.Articles.Record(c.UserContext(), actor(c), c.Params("clinic"), id)
+	rec, err := a.Articles.Record(c.UserContext(), sc, id)
 	if err != nil {
 		return err
 	}

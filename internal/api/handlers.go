@@ -9,8 +9,8 @@ import (
 	"github.com/clinicpress/clinicpress/internal/account"
 	"github.com/clinicpress/clinicpress/internal/article"
 	"github.com/clinicpress/clinicpress/internal/audit"
+	"github.com/clinicpress/clinicpress/internal/authz"
 	"github.com/clinicpress/clinicpress/internal/clinic"
-	"github.com/clinicpress/clinicpress/internal/compliance"
 	"github.com/clinicpress/clinicpress/internal/errs"
 )
 
@@ -102,39 +102,39 @@ func (a *API) listClinics(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"clinics": cs})
 }
 
-func (a *API) getClinic(c *fiber.Ctx) error {
-	cl, err := a.Clinics.Access(c.UserContext(), actor(c), c.Params("clinic"), "clinic", "read")
-	if err != nil {
+func (a *API) getClinic(c *fiber.Ctx, sc clinic.Scope) error {
+	if err := sc.Require(authz.ObjClinic, authz.ActRead); err != nil {
 		return err
 	}
-	return c.JSON(cl)
+	return c.JSON(sc.Clinic())
 }
 
-func (a *API) patchClinic(c *fiber.Ctx) error {
+func (a *API) patchClinic(c *fiber.Ctx, sc clinic.Scope) error {
 	var req struct {
-		Name                *string            `json:"name"`
-		Hostnames           *[]string          `json:"hostnames"`
-		Theme               *string            `json:"theme"`
-		Branding            *clinic.Branding   `json:"branding"`
-		ReviewIntervalDays  *int               `json:"review_interval_days"`
-		OverduePolicy       *string            `json:"overdue_policy"`
-		RegistrationCountry *string            `json:"registration_country"`
-		Compliance          *compliance.Config `json:"compliance"`
-		Version             *int               `json:"version"`
+		Name                *string                 `json:"name"`
+		Hostnames           *[]string               `json:"hostnames"`
+		Theme               *string                 `json:"theme"`
+		Branding            *clinic.BrandingPatch   `json:"branding"`
+		ReviewIntervalDays  *int                    `json:"review_interval_days"`
+		OverduePolicy       *clinic.OverduePolicy   `json:"overdue_policy"`
+		WritersMayPublish   *bool                   `json:"writers_may_publish"`
+		RegistrationCountry *string                 `json:"registration_country"`
+		Compliance          *clinic.CompliancePatch `json:"compliance"`
+		Version             *int                    `json:"version"`
 	}
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	cl, err := a.Clinics.Update(c.UserContext(), actor(c), c.Params("clinic"), clinic.Patch{Name: req.Name,
+	cl, err := a.Clinics.Update(c.UserContext(), sc, clinic.Patch{Name: req.Name,
 		Hostnames: req.Hostnames, Theme: req.Theme, Branding: req.Branding, ReviewIntervalDays: req.ReviewIntervalDays,
-		OverduePolicy: req.OverduePolicy, RegistrationCountry: req.RegistrationCountry, Compliance: req.Compliance, Version: req.Version})
+		OverduePolicy: req.OverduePolicy, WritersMayPublish: req.WritersMayPublish, RegistrationCountry: req.RegistrationCountry, Compliance: req.Compliance, Version: req.Version})
 	if err != nil {
 		return err
 	}
 	return c.JSON(cl)
 }
 
-func (a *API) clinicAudit(c *fiber.Ctx) error {
+func (a *API) clinicAudit(c *fiber.Ctx, sc clinic.Scope) error {
 	var err error
 	f := audit.Filter{Action: c.Query("action"), Limit: 100}
 	if v := c.Query("limit"); v != "" {
@@ -159,7 +159,7 @@ func (a *API) clinicAudit(c *fiber.Ctx) error {
 			return errs.BadRequest("invalid_query", "cursor is not valid")
 		}
 	}
-	es, err := a.Clinics.AuditLog(c.UserContext(), actor(c), c.Params("clinic"), f)
+	es, err := a.Clinics.AuditLog(c.UserContext(), sc, f)
 	if err != nil {
 		return err
 	}
@@ -180,18 +180,18 @@ func (d *doctorReq) profile() *clinic.DoctorProfile {
 	return &p
 }
 
-func (a *API) addMember(c *fiber.Ctx) error {
+func (a *API) addMember(c *fiber.Ctx, sc clinic.Scope) error {
 	var req struct {
 		Email    string     `json:"email"`
 		Name     string     `json:"name"`
 		Password string     `json:"password"`
-		Role     string     `json:"role"`
+		Role     authz.Role `json:"role"`
 		Doctor   *doctorReq `json:"doctor"`
 	}
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	m, err := a.Clinics.AddMember(c.UserContext(), actor(c), c.Params("clinic"), clinic.NewMember{Email: req.Email,
+	m, err := a.Clinics.AddMember(c.UserContext(), sc, clinic.NewMember{Email: req.Email,
 		Name: req.Name, Password: req.Password, Role: req.Role, Doctor: req.Doctor.profile()})
 	if err != nil {
 		return err
@@ -199,39 +199,39 @@ func (a *API) addMember(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(m)
 }
 
-func (a *API) listMembers(c *fiber.Ctx) error {
-	ms, err := a.Clinics.ListMembers(c.UserContext(), actor(c), c.Params("clinic"))
+func (a *API) listMembers(c *fiber.Ctx, sc clinic.Scope) error {
+	ms, err := a.Clinics.ListMembers(c.UserContext(), sc)
 	if err != nil {
 		return err
 	}
 	return c.JSON(fiber.Map{"members": ms})
 }
 
-func (a *API) patchMember(c *fiber.Ctx) error {
+func (a *API) patchMember(c *fiber.Ctx, sc clinic.Scope) error {
 	uid, err := idParam(c, "user")
 	if err != nil {
 		return err
 	}
 	var req struct {
-		Role   *string    `json:"role"`
-		Doctor *doctorReq `json:"doctor"`
+		Role   *authz.Role `json:"role"`
+		Doctor *doctorReq  `json:"doctor"`
 	}
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	m, err := a.Clinics.UpdateMember(c.UserContext(), actor(c), c.Params("clinic"), uid, clinic.MemberPatch{Role: req.Role, Doctor: req.Doctor.profile()})
+	m, err := a.Clinics.UpdateMember(c.UserContext(), sc, uid, clinic.MemberPatch{Role: req.Role, Doctor: req.Doctor.profile()})
 	if err != nil {
 		return err
 	}
 	return c.JSON(m)
 }
 
-func (a *API) removeMember(c *fiber.Ctx) error {
+func (a *API) removeMember(c *fiber.Ctx, sc clinic.Scope) error {
 	uid, err := idParam(c, "user")
 	if err != nil {
 		return err
 	}
-	if err := a.Clinics.RemoveMember(c.UserContext(), actor(c), c.Params("clinic"), uid); err != nil {
+	if err := a.Clinics.RemoveMember(c.UserContext(), sc, uid); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -308,16 +308,16 @@ func (d draftReq) draft() article.Draft {
 	return article.Draft{Title: d.Title, Slug: d.Slug, Summary: d.Summary, Body: d.Body, Tags: d.Tags}
 }
 
-func (a *API) createArticle(c *fiber.Ctx) error {
+func (a *API) createArticle(c *fiber.Ctx, sc clinic.Scope) error {
 	var req draftReq
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	v, err := a.Articles.Create(c.UserContext(), actor(c), c.Params("clinic"), req.draft())
+	v, err := a.Articles.Create(c.UserContext(), sc, req.draft())
 	return a.sendArticle(c, fiber.StatusCreated, v, err)
 }
 
-func (a *API) listArticles(c *fiber.Ctx) error {
+func (a *API) listArticles(c *fiber.Ctx, sc clinic.Scope) error {
 	limit := 0
 	if q := c.Query("limit"); q != "" {
 		n, err := strconv.Atoi(q)
@@ -326,7 +326,7 @@ func (a *API) listArticles(c *fiber.Ctx) error {
 		}
 		limit = n
 	}
-	items, next, err := a.Articles.List(c.UserContext(), actor(c), c.Params("clinic"),
+	items, next, err := a.Articles.List(c.UserContext(), sc,
 		article.ListFilter{Status: c.Query("status"), Limit: limit, Cursor: c.Query("cursor")})
 	if err != nil {
 		return err
@@ -337,16 +337,16 @@ func (a *API) listArticles(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"articles": items, "next": next})
 }
 
-func (a *API) getArticle(c *fiber.Ctx) error {
+func (a *API) getArticle(c *fiber.Ctx, sc clinic.Scope) error {
 	id, err := idParam(c, "id")
 	if err != nil {
 		return err
 	}
-	v, err := a.Articles.Get(c.UserContext(), actor(c), c.Params("clinic"), id)
+	v, err := a.Articles.Get(c.UserContext(), sc, id)
 	return a.sendArticle(c, fiber.StatusOK, v, err)
 }
 
-func (a *API) updateArticle(c *fiber.Ctx) error {
+func (a *API) updateArticle(c *fiber.Ctx, sc clinic.Scope) error {
 	id, err := idParam(c, "id")
 	if err != nil {
 		return err
@@ -358,23 +358,23 @@ func (a *API) updateArticle(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	v, err := a.Articles.Update(c.UserContext(), actor(c), c.Params("clinic"), id, article.Edit{Draft: req.draft(), Version: req.Version})
+	v, err := a.Articles.Update(c.UserContext(), sc, id, article.Edit{Draft: req.draft(), Version: req.Version})
 	return a.sendArticle(c, fiber.StatusOK, v, err)
 }
 
-func (a *API) listRevisions(c *fiber.Ctx) error {
+func (a *API) listRevisions(c *fiber.Ctx, sc clinic.Scope) error {
 	id, err := idParam(c, "id")
 	if err != nil {
 		return err
 	}
-	rs, err := a.Articles.Revisions(c.UserContext(), actor(c), c.Params("clinic"), id)
+	rs, err := a.Articles.Revisions(c.UserContext(), sc, id)
 	if err != nil {
 		return err
 	}
 	return c.JSON(fiber.Map{"revisions": rs})
 }
 
-func (a *API) getRevision(c *fiber.Ctx) error {
+func (a *API) getRevision(c *fiber.Ctx, sc clinic.Scope) error {
 	id, err := idParam(c, "id")
 	if err != nil {
 		return err
@@ -383,26 +383,26 @@ func (a *API) getRevision(c *fiber.Ctx) error {
 	if err != nil || n <= 0 {
 		return errs.NotFound("revision")
 	}
-	r, err := a.Articles.Revision(c.UserContext(), actor(c), c.Params("clinic"), id, n)
+	r, err := a.Articles.Revision(c.UserContext(), sc, id, n)
 	if err != nil {
 		return err
 	}
 	return c.JSON(r)
 }
 
-func (a *API) listReviews(c *fiber.Ctx) error {
+func (a *API) listReviews(c *fiber.Ctx, sc clinic.Scope) error {
 	id, err := idParam(c, "id")
 	if err != nil {
 		return err
 	}
-	rs, err := a.Articles.Reviews(c.UserContext(), actor(c), c.Params("clinic"), id)
+	rs, err := a.Articles.Reviews(c.UserContext(), sc, id)
 	if err != nil {
 		return err
 	}
 	return c.JSON(fiber.Map{"reviews": rs})
 }
 
-func (a *API) review(c *fiber.Ctx) error {
+func (a *API) review(c *fiber.Ctx, sc clinic.Scope) error {
 	id, err := idParam(c, "id")
 	if err != nil {
 		return err
@@ -412,12 +412,13 @@ func (a *API) review(c *fiber.Ctx) error {
 		Revision    int    `json:"revision"`
 		ContentHash string `json:"content_hash"`
 		Note        string `json:"note"`
+		Attest      bool   `json:"attest"`
 	}
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	v, err := a.Articles.ReviewArticle(c.UserContext(), actor(c), c.Params("clinic"), id,
-		article.ReviewInput{Decision: req.Decision, Revision: req.Revision, ContentHash: req.ContentHash, Note: req.Note})
+	v, err := a.Articles.ReviewArticle(c.UserContext(), sc, id,
+		article.ReviewInput{Decision: req.Decision, Revision: req.Revision, ContentHash: req.ContentHash, Note: req.Note, Attest: req.Attest})
 	return a.sendArticle(c, fiber.StatusOK, v, err)
 }
 
@@ -438,25 +439,31 @@ func (a *API) transition(c *fiber.Ctx, fn func(id int64, version *int) (article.
 	return a.sendArticle(c, fiber.StatusOK, v, err)
 }
 
-func (a *API) submit(c *fiber.Ctx) error {
+func (a *API) submit(c *fiber.Ctx, sc clinic.Scope) error {
 	return a.transition(c, func(id int64, ver *int) (article.View, error) {
-		return a.Articles.Submit(c.UserContext(), actor(c), c.Params("clinic"), id, ver)
+		return a.Articles.Submit(c.UserContext(), sc, id, ver)
 	})
 }
 
-func (a *API) unpublish(c *fiber.Ctx) error {
+func (a *API) unpublish(c *fiber.Ctx, sc clinic.Scope) error {
 	return a.transition(c, func(id int64, ver *int) (article.View, error) {
-		return a.Articles.Unpublish(c.UserContext(), actor(c), c.Params("clinic"), id, ver)
+		return a.Articles.Unpublish(c.UserContext(), sc, id, ver)
 	})
 }
 
-func (a *API) archive(c *fiber.Ctx) error {
+func (a *API) cancelSchedule(c *fiber.Ctx, sc clinic.Scope) error {
 	return a.transition(c, func(id int64, ver *int) (article.View, error) {
-		return a.Articles.Archive(c.UserContext(), actor(c), c.Params("clinic"), id, ver)
+		return a.Articles.CancelSchedule(c.UserContext(), sc, id, ver)
 	})
 }
 
-func (a *API) publish(c *fiber.Ctx) error {
+func (a *API) archive(c *fiber.Ctx, sc clinic.Scope) error {
+	return a.transition(c, func(id int64, ver *int) (article.View, error) {
+		return a.Articles.Archive(c.UserContext(), sc, id, ver)
+	})
+}
+
+func (a *API) publish(c *fiber.Ctx, sc clinic.Scope) error {
 	id, err := idParam(c, "id")
 	if err != nil {
 		return err
@@ -468,11 +475,11 @@ func (a *API) publish(c *fiber.Ctx) error {
 	if err := decodeOptional(c, &req); err != nil {
 		return err
 	}
-	v, err := a.Articles.Publish(c.UserContext(), actor(c), c.Params("clinic"), id, req.At, req.Version)
+	v, err := a.Articles.Publish(c.UserContext(), sc, id, req.At, req.Version)
 	return a.sendArticle(c, fiber.StatusOK, v, err)
 }
 
-func (a *API) restore(c *fiber.Ctx) error {
+func (a *API) restore(c *fiber.Ctx, sc clinic.Scope) error {
 	id, err := idParam(c, "id")
 	if err != nil {
 		return err
@@ -489,7 +496,7 @@ func (a *API) restore(c *fiber.Ctx) error {
 		v.Add("revision", "is required: the revision number to restore")
 		return v.Err()
 	}
-	v, err := a.Articles.Restore(c.UserContext(), actor(c), c.Params("clinic"), id, req.Revision, req.Version)
+	v, err := a.Articles.Restore(c.UserContext(), sc, id, req.Revision, req.Version)
 	return a.sendArticle(c, fiber.StatusOK, v, err)
 }
 
@@ -518,12 +525,12 @@ type jsonRaw string
 
 func (j jsonRaw) MarshalJSON() ([]byte, error) { return []byte(j), nil }
 
-func (a *API) articleAudit(c *fiber.Ctx) error {
+func (a *API) articleAudit(c *fiber.Ctx, sc clinic.Scope) error {
 	id, err := idParam(c, "id")
 	if err != nil {
 		return err
 	}
-	es, err := a.Articles.Audit(c.UserContext(), actor(c), c.Params("clinic"), id)
+	es, err := a.Articles.Audit(c.UserContext(), sc, id)
 	if err != nil {
 		return err
 	}

@@ -2,9 +2,11 @@ package api_test
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/clinicpress/clinicpress/internal/db"
 	"github.com/clinicpress/clinicpress/internal/testenv"
@@ -234,7 +236,7 @@ var matrixRows = []matrixRow{
 		[nCallers]int{401, 200, 200, 200, 404, 404, 404, 403}},
 	{"POST", "/api/v1/clinics/:clinic/articles/:id/reviews", func(m *matrix, who caller) cell {
 		a := m.inReview()
-		return cell{url: path(m.home.Slug, a.ID, "/reviews"), body: map[string]any{"decision": "approve", "revision": a.Revision, "content_hash": a.ContentHash}}
+		return cell{url: path(m.home.Slug, a.ID, "/reviews"), body: map[string]any{"decision": "approve", "revision": a.Revision, "content_hash": a.ContentHash, "attest": true}}
 	}, [nCallers]int{401, 403, 200, 403, 404, 404, 404, 403}},
 	{"POST", "/api/v1/clinics/:clinic/articles/:id/submit", func(m *matrix, who caller) cell {
 		a := m.draft()
@@ -243,15 +245,20 @@ var matrixRows = []matrixRow{
 	{"POST", "/api/v1/clinics/:clinic/articles/:id/publish", func(m *matrix, who caller) cell {
 		a := m.approved()
 		return cell{url: path(m.home.Slug, a.ID, "/publish"), body: map[string]any{"version": a.Version}}
-	}, [nCallers]int{401, 200, 403, 200, 404, 404, 404, 403}},
+	}, [nCallers]int{401, 403, 403, 200, 404, 404, 404, 403}},
+	{"POST", "/api/v1/clinics/:clinic/articles/:id/cancel-schedule", func(m *matrix, who caller) cell {
+		a := m.approved()
+		m.e.MustDo("POST", path(m.home.Slug, a.ID, "/publish"), m.home.Admin, map[string]any{"at": m.e.Clock.Now().Add(time.Hour)}, 200, &a)
+		return cell{url: path(m.home.Slug, a.ID, "/cancel-schedule"), body: map[string]any{"version": a.Version}}
+	}, [nCallers]int{401, 403, 403, 200, 404, 404, 404, 403}},
 	{"POST", "/api/v1/clinics/:clinic/articles/:id/unpublish", func(m *matrix, who caller) cell {
 		a := m.published()
 		return cell{url: path(m.home.Slug, a.ID, "/unpublish"), body: map[string]any{"version": a.Version}}
-	}, [nCallers]int{401, 200, 403, 200, 404, 404, 404, 403}},
+	}, [nCallers]int{401, 403, 403, 200, 404, 404, 404, 403}},
 	{"POST", "/api/v1/clinics/:clinic/articles/:id/archive", func(m *matrix, who caller) cell {
 		a := m.draft()
 		return cell{url: path(m.home.Slug, a.ID, "/archive"), body: map[string]any{"version": a.Version}}
-	}, [nCallers]int{401, 200, 403, 200, 404, 404, 404, 403}},
+	}, [nCallers]int{401, 403, 403, 200, 404, 404, 404, 403}},
 	{"POST", "/api/v1/clinics/:clinic/articles/:id/restore", func(m *matrix, who caller) cell {
 		a := m.draft()
 		return cell{url: path(m.home.Slug, a.ID, "/restore"), body: map[string]any{"revision": 1, "version": a.Version}}
@@ -379,6 +386,69 @@ func TestAuthorizationMatrix(t *testing.T) {
 					t.Errorf("%s %s as %s: refused with %d but %d audit entries were written", r.method, r.path, callerNames[who], want, after-before)
 				}
 			}
+		}
+	})
+}
+
+// TestForeignIDs is the matrix's extra column: members of the home clinic,
+// in the home clinic's own URL, naming an object of another clinic (its
+// article, member or preview id). Every route that takes an id answers 404
+// and writes nothing (invariant 8); a role refused the action answers 403
+// as it would for an id of its own clinic.
+func TestForeignIDs(t *testing.T) {
+	testenv.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		e := testenv.New(t, d)
+		m := &matrix{e: e, home: e.NewClinic("foreign-home"), other: e.NewClinic("foreign-other")}
+		foreign := e.Published(m.other, "Another clinic's article")
+		var p struct{ ID int64 }
+		e.MustDo("POST", path(m.other.Slug, foreign.ID, "/previews"), m.other.Writer, nil, 201, &p)
+		articleRE := regexp.MustCompile(`/articles/\d+`)
+		memberRE := regexp.MustCompile(`/members/\d+`)
+		previewRE := regexp.MustCompile(`/previews/\d+`)
+		n := 0
+		for _, r := range matrixRows {
+			if !strings.Contains(r.path, "/:id") && !strings.Contains(r.path, "/:user") {
+				continue
+			}
+			for _, who := range []caller{writer, doctor, admin} {
+				c := r.prepare(m, who)
+				u := c.url
+				switch {
+				case strings.Contains(r.path, "/:preview"):
+					u = previewRE.ReplaceAllString(u, fmt.Sprintf("/previews/%d", p.ID))
+				case strings.Contains(r.path, "/:user"):
+					u = memberRE.ReplaceAllString(u, fmt.Sprintf("/members/%d", m.other.WriterID))
+				default:
+					u = articleRE.ReplaceAllString(u, fmt.Sprintf("/articles/%d", foreign.ID))
+				}
+				tok := m.token(who)
+				if c.fresh {
+					tok = e.Login(m.email(who))
+				}
+				before := countRows(t, d, "audit_entries")
+				res := e.Do(r.method, u, tok, c.body)
+				n++
+				// A role without the permission is refused before any
+				// lookup (403, as with a home id: it tells nothing).
+				want, code := 404, "not_found"
+				if r.want[who] == 403 {
+					want, code = 403, "forbidden"
+				}
+				if res.Status != want || res.Code() != code {
+					t.Errorf("%s %s as %s with another clinic's id: %d %s, want %d %s", r.method, u, callerNames[who], res.Status, res.Body, want, code)
+				}
+				if after := countRows(t, d, "audit_entries"); after != before {
+					t.Errorf("%s %s as %s: %d audit entries written", r.method, u, callerNames[who], after-before)
+				}
+			}
+		}
+		if n < 60 {
+			t.Fatalf("only %d foreign-id cells ran", n)
+		}
+		var other testenv.Article
+		e.MustDo("GET", path(m.other.Slug, foreign.ID, ""), m.other.Writer, nil, 200, &other)
+		if other.Version != foreign.Version || other.Status != "published" {
+			t.Fatalf("the other clinic's article changed: %+v", other)
 		}
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/clinicpress/clinicpress/internal/clinic"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -43,9 +44,10 @@ var operations = []operation{
 	{"GET", "/api/v1/clinics/{clinic}/articles/{id}/reviews", "Doctor reviews", "members", "", "ReviewList", "200"},
 	{"POST", "/api/v1/clinics/{clinic}/articles/{id}/reviews", "Approve or request changes on the exact revision and hash reviewed", "doctor", "Review", "Article", "200"},
 	{"POST", "/api/v1/clinics/{clinic}/articles/{id}/submit", "Send for review", "writer, doctor, clinic admin", "VersionOnly", "Article", "200"},
-	{"POST", "/api/v1/clinics/{clinic}/articles/{id}/publish", "Publish now or schedule (at); 409 not_approved without a current sign-off", "writer, clinic admin", "Publish", "Article", "200"},
-	{"POST", "/api/v1/clinics/{clinic}/articles/{id}/unpublish", "Take the live revision down (or cancel a schedule)", "writer, clinic admin", "VersionOnly", "Article", "200"},
-	{"POST", "/api/v1/clinics/{clinic}/articles/{id}/archive", "Archive", "writer, clinic admin", "VersionOnly", "Article", "200"},
+	{"POST", "/api/v1/clinics/{clinic}/articles/{id}/publish", "Publish now or schedule (at); 409 not_approved without a current sign-off", "clinic admin (writers when the clinic allows)", "Publish", "Article", "200"},
+	{"POST", "/api/v1/clinics/{clinic}/articles/{id}/cancel-schedule", "Call off a scheduled publish; the live revision stays live", "clinic admin (writers when the clinic allows)", "VersionOnly", "Article", "200"},
+	{"POST", "/api/v1/clinics/{clinic}/articles/{id}/unpublish", "Take the live revision down", "clinic admin (writers when the clinic allows)", "VersionOnly", "Article", "200"},
+	{"POST", "/api/v1/clinics/{clinic}/articles/{id}/archive", "Archive", "clinic admin (writers when the clinic allows)", "VersionOnly", "Article", "200"},
 	{"POST", "/api/v1/clinics/{clinic}/articles/{id}/restore", "Restore an old revision as a new draft revision", "writer, doctor, clinic admin", "Restore", "Article", "200"},
 	{"GET", "/api/v1/clinics/{clinic}/articles/{id}/audit", "The article's audit trail", "members", "", "AuditList", "200"},
 	{"POST", "/api/v1/clinics/{clinic}/articles/{id}/previews", "Mint a signed, expiring preview link for a revision (default: current; ttl_minutes default 1440, max 10080)", "members", "NewPreview", "Preview", "201"},
@@ -93,7 +95,7 @@ var schemas = map[string]any{
 	"Branding":       obj(map[string]any{"tagline": str, "logo_url": str, "primary_color": str, "phone": str, "email": str, "address": str, "footer_notice": str}),
 	"Clinic":         map[string]any{"type": "object", "properties": map[string]any{"id": integer, "slug": str, "name": str, "theme": str, "branding": ref("Branding"), "review_interval_days": integer, "version": integer, "hostnames": strList, "created_at": dateTime, "updated_at": dateTime}},
 	"ClinicList":     list("clinics", "Clinic"),
-	"ClinicPatch":    obj(map[string]any{"name": str, "hostnames": strList, "theme": str, "branding": ref("Branding"), "review_interval_days": integer, "overdue_policy": map[string]any{"enum": []string{"notice", "noindex", "unpublish"}}, "registration_country": str, "compliance": map[string]any{"type": "object"}, "version": integer}),
+	"ClinicPatch":    obj(map[string]any{"name": str, "hostnames": strList, "theme": str, "branding": ref("Branding"), "review_interval_days": integer, "overdue_policy": map[string]any{"enum": clinic.OverduePolicies}, "writers_may_publish": boolean, "registration_country": str, "compliance": map[string]any{"type": "object"}, "version": integer}),
 	"Doctor":         obj(map[string]any{"registration_number": str, "specialty": str, "credentials_expire_on": map[string]any{"type": "string", "format": "date"}}),
 	"NewMember":      obj(map[string]any{"email": str, "name": str, "password": str, "role": map[string]any{"enum": []string{"writer", "doctor", "clinic_admin"}}, "doctor": ref("Doctor")}, "email", "role"),
 	"MemberPatch":    obj(map[string]any{"role": map[string]any{"enum": []string{"writer", "doctor", "clinic_admin"}}, "doctor": ref("Doctor")}),
@@ -111,7 +113,7 @@ var schemas = map[string]any{
 	"Revision":        map[string]any{"type": "object", "properties": map[string]any{"number": integer, "title": str, "summary": str, "body": str, "tags": strList, "content_hash": str, "author_id": integer, "author_name": str, "restored_from": nullInt, "created_at": dateTime}},
 	"RevisionList":    list("revisions", "Revision"),
 	"ReviewList":      map[string]any{"type": "object", "properties": map[string]any{"reviews": map[string]any{"type": "array", "items": map[string]any{"type": "object"}}}},
-	"Review":          obj(map[string]any{"decision": map[string]any{"enum": []string{"approve", "request_changes"}}, "revision": integer, "content_hash": str, "note": str}, "decision", "revision", "content_hash"),
+	"Review":          obj(map[string]any{"decision": map[string]any{"enum": []string{"approve", "request_changes"}}, "revision": integer, "content_hash": str, "note": str, "attest": boolean}, "decision", "revision", "content_hash", "attest"),
 	"Publish":         obj(map[string]any{"at": dateTime, "version": integer}),
 	"VersionOnly":     obj(map[string]any{"version": integer}),
 	"Restore":         obj(map[string]any{"revision": integer, "version": integer}, "revision"),

@@ -17,7 +17,7 @@ var path = testenv.ArticlePath
 
 func review(e *testenv.Env, c testenv.Clinic, token string, a art, decision, note string) testenv.Response {
 	return e.Do("POST", path(c.Slug, a.ID, "/reviews"), token, map[string]any{"decision": decision,
-		"revision": a.Revision, "content_hash": a.ContentHash, "note": note})
+		"revision": a.Revision, "content_hash": a.ContentHash, "note": note, "attest": true})
 }
 
 func expect(t *testing.T, r testenv.Response, status int, code string) {
@@ -68,7 +68,7 @@ func TestHappyPathAndForwardRevisions(t *testing.T) {
 		if *a.LiveRevision != 1 || a.Status != "approved" {
 			t.Fatalf("re-approved but not published: %+v", a)
 		}
-		e.MustDo("POST", path(c.Slug, a.ID, "/publish"), c.Writer, nil, 200, &a)
+		e.MustDo("POST", path(c.Slug, a.ID, "/publish"), c.Admin, nil, 200, &a)
 		if *a.LiveRevision != 2 {
 			t.Fatalf("live revision after republish: %+v", a)
 		}

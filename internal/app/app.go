@@ -95,14 +95,12 @@ func Build(ctx context.Context, cfg Config) (*App, error) {
 	}
 
 	apiPart := &api.API{Accounts: a.Accounts, Clinics: a.Clinics, Articles: a.Articles}
-	a.Site = site.New(site.Config{DB: cfg.DB, Clinics: a.Clinics, Articles: a.Articles, API: apiPart, Themes: eng, Now: cfg.Now})
+	a.Site = site.New(site.Config{DB: cfg.DB, Clinics: a.Clinics, Articles: a.Articles, Themes: eng, Now: cfg.Now})
 	a.OnChange(a.Site.Changed)
 	a.Jobs = append(a.Jobs, jobs.Job{Name: "site-epochs", Interval: 2 * time.Second, Run: a.Site.PollEpochs})
 
-	// Parts are mounted in order; the public site's catch-all goes last
-	// (its preview API goes before the API's /api/v1 catch-all).
+	// Parts are mounted in order; the public site's catch-all goes last.
 	parts := []server.Part{
-		a.Site.APIPart(),
 		apiPart,
 		adminui.New(adminui.Config{Accounts: a.Accounts, Clinics: a.Clinics, Articles: a.Articles,
 			TrustProxy: len(cfg.TrustedProxies) > 0, Now: cfg.Now, Themes: eng}),

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/clinicpress/clinicpress/internal/authz"
+	"github.com/clinicpress/clinicpress/internal/clinic"
 )
 
 // AcknowledgeEligibility reports, without changing anything, whether actor
@@ -13,13 +14,13 @@ import (
 // self_approval, 404), by running the same eligibleDoctorTx on the same
 // data. Screens use it to decide whether to offer the Acknowledge forms;
 // Acknowledge still checks everything itself.
-func (s *Service) AcknowledgeEligibility(ctx context.Context, actor authz.Actor, clinicSlug string, id int64) error {
-	c, err := s.access(ctx, actor, clinicSlug, authz.ActReview)
-	if err != nil {
+func (s *Service) AcknowledgeEligibility(ctx context.Context, sc clinic.Scope, id int64) error {
+	if err := sc.Require(authz.ObjArticle, authz.ActReview); err != nil {
 		return err
 	}
+	actor := sc.Actor()
 	tx := s.db.WithContext(ctx)
-	a, err := loadTx(tx, c.ID, id)
+	a, err := requireArticle(tx, sc, id)
 	if err != nil {
 		return err
 	}

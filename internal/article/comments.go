@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/clinicpress/clinicpress/internal/authz"
+	"github.com/clinicpress/clinicpress/internal/clinic"
 	"github.com/clinicpress/clinicpress/internal/errs"
 )
 
@@ -44,11 +45,11 @@ type NewComment struct {
 // a comment of the same article, with its audit entry. Any member who may
 // read the clinic's articles may comment. An unknown revision or parent
 // answers 404; an empty or over-long body 422.
-func (s *Service) AddComment(ctx context.Context, actor authz.Actor, clinicSlug string, id int64, in NewComment) (Comment, error) {
-	c, err := s.access(ctx, actor, clinicSlug, authz.ActRead)
-	if err != nil {
+func (s *Service) AddComment(ctx context.Context, sc clinic.Scope, id int64, in NewComment) (Comment, error) {
+	if err := sc.Require(authz.ObjArticle, authz.ActRead); err != nil {
 		return Comment{}, err
 	}
+	c, actor := sc.Clinic(), sc.Actor()
 	var v errs.Validation
 	in.Body = strings.TrimSpace(in.Body)
 	if in.Body == "" || utf8.RuneCountInString(in.Body) > 5000 {
@@ -63,8 +64,8 @@ func (s *Service) AddComment(ctx context.Context, actor authz.Actor, clinicSlug 
 	now := s.clock()
 	cm := Comment{ClinicID: c.ID, ArticleID: id, RevisionNumber: in.Revision, Paragraph: in.Paragraph,
 		AuthorID: actor.UserID, Body: in.Body, CreatedAt: now}
-	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
-		a, err := loadTx(tx, c.ID, id)
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		a, err := requireArticle(tx, sc, id)
 		if err != nil {
 			return err
 		}
@@ -95,17 +96,17 @@ func (s *Service) AddComment(ctx context.Context, actor authz.Actor, clinicSlug 
 }
 
 // Comments lists every comment and answer of an article, oldest first.
-func (s *Service) Comments(ctx context.Context, actor authz.Actor, clinicSlug string, id int64) ([]Comment, error) {
-	c, err := s.access(ctx, actor, clinicSlug, authz.ActRead)
-	if err != nil {
+func (s *Service) Comments(ctx context.Context, sc clinic.Scope, id int64) ([]Comment, error) {
+	if err := sc.Require(authz.ObjArticle, authz.ActRead); err != nil {
 		return nil, err
 	}
+	c := sc.Clinic()
 	tx := s.db.WithContext(ctx)
-	if _, err := loadTx(tx, c.ID, id); err != nil {
+	if _, err := requireArticle(tx, sc, id); err != nil {
 		return nil, err
 	}
 	var out []Comment
-	err = tx.Table("review_comments AS c").Select("c.*, u.name AS author_name").Joins("JOIN users u ON u.id = c.author_id").
+	err := tx.Table("review_comments AS c").Select("c.*, u.name AS author_name").Joins("JOIN users u ON u.id = c.author_id").
 		Where("c.clinic_id = ? AND c.article_id = ?", c.ID, id).Order("c.id").Find(&out).Error
 	return out, err
 }

@@ -103,7 +103,7 @@ type AckInput struct {
 // finding of the current revision. Only an eligible doctor of the clinic
 // (registered, unexpired credentials, and not an author of the text since
 // the last approval) may acknowledge.
-func (s *Service) Acknowledge(ctx context.Context, actor authz.Actor, clinicSlug string, id int64, in AckInput) (View, error) {
+func (s *Service) Acknowledge(ctx context.Context, sc clinic.Scope, id int64, in AckInput) (View, error) {
 	validate := func() error {
 		var v errs.Validation
 		in.Reason = strings.TrimSpace(in.Reason)
@@ -118,7 +118,8 @@ func (s *Service) Acknowledge(ctx context.Context, actor authz.Actor, clinicSlug
 		}
 		return v.Err()
 	}
-	return s.change(ctx, actor, clinicSlug, id, authz.ActReview, nil, validate, func(tx *gorm.DB, c clinic.Clinic, a *Article) error {
+	return s.change(ctx, sc, id, authz.ActReview, nil, validate, func(tx *gorm.DB, sc clinic.Scope, a *Article) error {
+		c, actor := sc.Clinic(), sc.Actor()
 		cur, err := revisionTx(tx, c.ID, a.ID, a.CurrentRevision)
 		if err != nil {
 			return err
@@ -144,7 +145,7 @@ func (s *Service) Acknowledge(ctx context.Context, actor authz.Actor, clinicSlug
 			return err
 		}
 		var n int64
-		if err := tx.Model(&Ack{}).Where("article_id = ? AND revision_number = ? AND finding_key = ?", a.ID, cur.Number, in.Finding).Count(&n).Error; err != nil {
+		if err := tx.Model(&Ack{}).Where("clinic_id = ? AND article_id = ? AND revision_number = ? AND finding_key = ?", c.ID, a.ID, cur.Number, in.Finding).Count(&n).Error; err != nil {
 			return err
 		}
 		if n > 0 {
@@ -165,11 +166,11 @@ func (s *Service) Acknowledge(ctx context.Context, actor authz.Actor, clinicSlug
 }
 
 // Lint checks text against the clinic's advertising rules without saving.
-func (s *Service) Lint(ctx context.Context, actor authz.Actor, clinicSlug string, d Draft) ([]compliance.Finding, error) {
-	c, err := s.access(ctx, actor, clinicSlug, authz.ActRead)
-	if err != nil {
+func (s *Service) Lint(ctx context.Context, sc clinic.Scope, d Draft) ([]compliance.Finding, error) {
+	if err := sc.Require(authz.ObjArticle, authz.ActRead); err != nil {
 		return nil, err
 	}
+	c := sc.Clinic()
 	if len(d.Title)+len(d.Summary)+len(d.Body) > MaxBody+MaxTitle+MaxSummary {
 		v := errs.Validation{}
 		v.Add("body", "must be at most %d characters", MaxBody)

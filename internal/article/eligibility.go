@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/clinicpress/clinicpress/internal/authz"
+	"github.com/clinicpress/clinicpress/internal/clinic"
 )
 
 // SignoffEligibility reports, without changing anything, whether actor could
@@ -16,13 +17,13 @@ import (
 // renews its sign-off and its review_due_at). Screens use it to decide
 // whether to offer an Approve button and to say why not; the server still
 // refuses in ReviewArticle whatever a screen offered.
-func (s *Service) SignoffEligibility(ctx context.Context, actor authz.Actor, clinicSlug string, id int64) error {
-	c, err := s.access(ctx, actor, clinicSlug, authz.ActReview)
-	if err != nil {
+func (s *Service) SignoffEligibility(ctx context.Context, sc clinic.Scope, id int64) error {
+	if err := sc.Require(authz.ObjArticle, authz.ActReview); err != nil {
 		return err
 	}
+	c, actor := sc.Clinic(), sc.Actor()
 	tx := s.db.WithContext(ctx)
-	a, err := loadTx(tx, c.ID, id)
+	a, err := requireArticle(tx, sc, id)
 	if err != nil {
 		return err
 	}

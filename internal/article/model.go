@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -85,18 +86,35 @@ type Revision struct {
 
 // Review is a doctor's decision on one exact revision.
 type Review struct {
-	ID                 int64     `json:"-"`
-	ClinicID           int64     `json:"-"`
-	ArticleID          int64     `json:"-"`
-	RevisionNumber     int       `json:"revision"`
-	ContentHash        string    `json:"content_hash"`
-	DoctorID           int64     `json:"doctor_id"`
-	DoctorName         string    `json:"doctor_name" gorm:"->"`
-	Decision           string    `json:"decision"`
-	Note               string    `json:"note,omitempty"`
-	RegistrationNumber string    `json:"registration_number"`
-	Specialty          string    `json:"specialty"`
-	CreatedAt          time.Time `json:"at"`
+	ID                 int64  `json:"-"`
+	ClinicID           int64  `json:"-"`
+	ArticleID          int64  `json:"-"`
+	RevisionNumber     int    `json:"revision"`
+	ContentHash        string `json:"content_hash"`
+	DoctorID           int64  `json:"doctor_id"`
+	DoctorName         string `json:"doctor_name" gorm:"->"`
+	Decision           string `json:"decision"`
+	Note               string `json:"note,omitempty"`
+	RegistrationNumber string `json:"registration_number"`
+	Specialty          string `json:"specialty"`
+	// Attestation is the statement the doctor signed, naming the revision
+	// and its content hash (see Attestation).
+	Attestation string    `json:"attestation"`
+	CreatedAt   time.Time `json:"at"`
+}
+
+// Attestation is the statement a doctor signs when deciding on revision n
+// with content hash hash; screens show exactly this text beside the box the
+// doctor ticks, and the review row stores it.
+func Attestation(decision string, rereview bool, n int, hash string) string {
+	switch {
+	case decision == DecisionApprove && rereview:
+		return fmt.Sprintf("I have medically re-reviewed live revision %d (content hash %s) and confirm it is still accurate for publication.", n, hash)
+	case decision == DecisionApprove:
+		return fmt.Sprintf("I have medically reviewed revision %d (content hash %s) and approve it for publication.", n, hash)
+	default:
+		return fmt.Sprintf("I have medically reviewed revision %d (content hash %s) and request the changes described.", n, hash)
+	}
 }
 
 // ContentHash is "sha256:" + hex over the canonical encoding of an

@@ -7,6 +7,8 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/clinicpress/clinicpress/internal/authz"
+	"github.com/clinicpress/clinicpress/internal/clinic"
+	"github.com/clinicpress/clinicpress/internal/projection"
 )
 
 // ApplyOverdue marks every live article whose re-review is past due, once,
@@ -30,14 +32,16 @@ WHERE overdue_since IS NULL AND review_due_at <= ? ORDER BY review_due_at, artic
 		if err != nil {
 			return 0, err
 		}
-		err = s.db.Tx(ctx, func(tx *gorm.DB) error {
+		tctx := projection.Track(ctx)
+		err = s.db.Tx(tctx, func(tx *gorm.DB) error {
+			projection.Reset(tctx)
 			a, err := loadTx(tx, d.ClinicID, d.ArticleID)
 			if err != nil {
 				return err
 			}
-			res := tx.Exec(`UPDATE live_articles SET overdue_since = ? WHERE article_id = ? AND overdue_since IS NULL`, now, a.ID)
-			if res.Error != nil || res.RowsAffected == 0 {
-				return res.Error // another instance got there first
+			marked, err := s.proj.MarkOverdue(tx, a.ClinicID, a.ID, now)
+			if err != nil || !marked {
+				return err // !marked: another instance got there first
 			}
 			live := 0
 			if a.LiveRevision != nil {
@@ -47,7 +51,7 @@ WHERE overdue_since IS NULL AND review_due_at <= ? ORDER BY review_due_at, artic
 				map[string]any{"policy": c.OverduePolicy, "review_due_at": a.ReviewDueAt}); err != nil {
 				return err
 			}
-			if c.OverduePolicy != "unpublish" {
+			if c.OverduePolicy != clinic.OverdueUnpublish {
 				return nil
 			}
 			before := snapshot(a)
@@ -58,7 +62,7 @@ WHERE overdue_since IS NULL AND review_due_at <= ? ORDER BY review_due_at, artic
 			if err := save(tx, &a, a.Version); err != nil {
 				return err
 			}
-			if err := s.dropLiveTx(tx, a.ID); err != nil {
+			if err := s.proj.Drop(tx, a.ClinicID, a.ID); err != nil {
 				return err
 			}
 			return s.record(tx, system, a, "article.unpublished", live, 0, before, snapshot(a))
@@ -66,7 +70,7 @@ WHERE overdue_since IS NULL AND review_due_at <= ? ORDER BY review_due_at, artic
 		if err != nil {
 			return 0, fmt.Errorf("article %d: %w", d.ArticleID, err)
 		}
-		s.changed(d.ClinicID)
+		s.announce(tctx)
 	}
 	return len(due), nil
 }

@@ -8,30 +8,31 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/clinicpress/clinicpress/internal/authz"
+	"github.com/clinicpress/clinicpress/internal/clinic"
 	"github.com/clinicpress/clinicpress/internal/errs"
 )
 
 // QueueItem is an article waiting for a doctor: a submitted revision, or a
 // live revision whose periodic re-review is due.
 type QueueItem struct {
-	ID          int64
-	Slug        string
-	Title       string
-	Status      string
-	Revision    int
-	AuthorName  string
-	Since       time.Time  // when it entered the queue (last workflow change)
-	ReviewDueAt *time.Time // re-reviews only
+	ID          int64      `json:"id"`
+	Slug        string     `json:"slug"`
+	Title       string     `json:"title"`
+	Status      string     `json:"status"`
+	Revision    int        `json:"revision"`
+	AuthorName  string     `json:"author"`
+	Since       time.Time  `json:"since"`         // when it entered the queue (last workflow change)
+	ReviewDueAt *time.Time `json:"review_due_at"` // re-reviews only
 }
 
 // ReviewQueue lists the clinic's articles awaiting review (oldest first)
 // and the live articles whose re-review is due within dueWithin (soonest
 // first). Any member who may read the clinic's articles may see it.
-func (s *Service) ReviewQueue(ctx context.Context, actor authz.Actor, clinicSlug string, dueWithin time.Duration) (awaiting, due []QueueItem, err error) {
-	c, err := s.access(ctx, actor, clinicSlug, authz.ActRead)
-	if err != nil {
+func (s *Service) ReviewQueue(ctx context.Context, sc clinic.Scope, dueWithin time.Duration) (awaiting, due []QueueItem, err error) {
+	if err := sc.Require(authz.ObjArticle, authz.ActRead); err != nil {
 		return nil, nil, err
 	}
+	c := sc.Clinic()
 	base := func() *gorm.DB {
 		return s.db.WithContext(ctx).Table("articles AS a").
 			Select("a.id, a.slug, a.status, a.current_revision AS revision, r.title, u.name AS author_name, a.updated_at AS since, a.review_due_at").
@@ -61,11 +62,11 @@ type Query struct {
 // Find lists the clinic's articles matching q with the total count, for
 // paginated, sortable, searchable screens. It answers 400 invalid_query for
 // an unknown state or sort.
-func (s *Service) Find(ctx context.Context, actor authz.Actor, clinicSlug string, q Query) ([]Summary, int, error) {
-	c, err := s.access(ctx, actor, clinicSlug, authz.ActRead)
-	if err != nil {
+func (s *Service) Find(ctx context.Context, sc clinic.Scope, q Query) ([]Summary, int, error) {
+	if err := sc.Require(authz.ObjArticle, authz.ActRead); err != nil {
 		return nil, 0, err
 	}
+	c := sc.Clinic()
 	if q.Status != "" && !ValidStatus(q.Status) {
 		return nil, 0, errs.BadRequest("invalid_query", "status %q is not a known state", q.Status)
 	}
@@ -102,7 +103,7 @@ func (s *Service) Find(ctx context.Context, actor authz.Actor, clinicSlug string
 		return nil, 0, err
 	}
 	var out []Summary
-	err = tx.Select("a.id, a.slug, a.status, a.version, a.current_revision AS revision, a.live_revision, r.title, u.name AS author_name, a.updated_at, a.scheduled_at").
+	err := tx.Select("a.id, a.slug, a.status, a.version, a.current_revision AS revision, a.live_revision, r.title, u.name AS author_name, a.updated_at, a.scheduled_at").
 		Order(order + dir + ", a.id" + dir).Offset((q.Page - 1) * q.PerPage).Limit(q.PerPage).Scan(&out).Error
 	return out, int(total), err
 }

@@ -43,11 +43,11 @@ type LivePeriod struct {
 
 // Record builds the article's record from its audit trail (the hash-chained
 // source of truth) and the immutable revisions and reviews it names.
-func (s *Service) Record(ctx context.Context, actor authz.Actor, clinicSlug string, id int64) (Record, error) {
-	c, err := s.clinics.Access(ctx, actor, clinicSlug, authz.ObjAudit, authz.ActRead)
-	if err != nil {
+func (s *Service) Record(ctx context.Context, sc clinic.Scope, id int64) (Record, error) {
+	if err := sc.Require(authz.ObjAudit, authz.ActRead); err != nil {
 		return Record{}, err
 	}
+	c := sc.Clinic()
 	return s.RecordFor(ctx, c, id)
 }
 

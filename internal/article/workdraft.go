@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/clinicpress/clinicpress/internal/authz"
+	"github.com/clinicpress/clinicpress/internal/clinic"
 	"github.com/clinicpress/clinicpress/internal/errs"
 )
 
@@ -33,11 +34,11 @@ func (WorkingDraft) TableName() string { return "working_drafts" }
 // SaveWorkingDraft stores actor's autosaved text of article id (replacing
 // the previous one) and returns when it was saved. It needs the write
 // permission; over-long fields answer 422 validation_failed.
-func (s *Service) SaveWorkingDraft(ctx context.Context, actor authz.Actor, clinicSlug string, id int64, baseVersion int, d Draft) (time.Time, error) {
-	c, err := s.access(ctx, actor, clinicSlug, authz.ActWrite)
-	if err != nil {
+func (s *Service) SaveWorkingDraft(ctx context.Context, sc clinic.Scope, id int64, baseVersion int, d Draft) (time.Time, error) {
+	if err := sc.Require(authz.ObjArticle, authz.ActWrite); err != nil {
 		return time.Time{}, err
 	}
+	c, actor := sc.Clinic(), sc.Actor()
 	var v errs.Validation
 	check := func(field, val string, max int) {
 		if len([]rune(val)) > max {
@@ -58,13 +59,13 @@ func (s *Service) SaveWorkingDraft(ctx context.Context, actor authz.Actor, clini
 		d.Tags = []string{}
 	}
 	now := s.clock()
-	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
-		if _, err := loadTx(tx, c.ID, id); err != nil {
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		if _, err := requireArticle(tx, sc, id); err != nil {
 			return err
 		}
 		w := WorkingDraft{ClinicID: c.ID, ArticleID: id, UserID: actor.UserID, BaseVersion: baseVersion, Title: d.Title,
 			Slug: d.Slug, Summary: d.Summary, Body: d.Body, Tags: d.Tags, SavedAt: now}
-		if err := tx.Where("article_id = ? AND user_id = ?", id, actor.UserID).Delete(&WorkingDraft{}).Error; err != nil {
+		if err := tx.Where("clinic_id = ? AND article_id = ? AND user_id = ?", c.ID, id, actor.UserID).Delete(&WorkingDraft{}).Error; err != nil {
 			return err
 		}
 		return tx.Create(&w).Error
@@ -73,13 +74,17 @@ func (s *Service) SaveWorkingDraft(ctx context.Context, actor authz.Actor, clini
 }
 
 // WorkingDraftOf returns actor's autosaved text of article id, or nil.
-func (s *Service) WorkingDraftOf(ctx context.Context, actor authz.Actor, clinicSlug string, id int64) (*WorkingDraft, error) {
-	c, err := s.access(ctx, actor, clinicSlug, authz.ActRead)
-	if err != nil {
+func (s *Service) WorkingDraftOf(ctx context.Context, sc clinic.Scope, id int64) (*WorkingDraft, error) {
+	if err := sc.Require(authz.ObjArticle, authz.ActRead); err != nil {
+		return nil, err
+	}
+	c, actor := sc.Clinic(), sc.Actor()
+	tx := s.db.WithContext(ctx)
+	if _, err := requireArticle(tx, sc, id); err != nil {
 		return nil, err
 	}
 	var w WorkingDraft
-	err = s.db.WithContext(ctx).Where("clinic_id = ? AND article_id = ? AND user_id = ?", c.ID, id, actor.UserID).Take(&w).Error
+	err := tx.Where("clinic_id = ? AND article_id = ? AND user_id = ?", c.ID, id, actor.UserID).Take(&w).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, nil
 	}
@@ -90,11 +95,15 @@ func (s *Service) WorkingDraftOf(ctx context.Context, actor authz.Actor, clinicS
 }
 
 // DiscardWorkingDraft removes actor's autosaved text of article id.
-func (s *Service) DiscardWorkingDraft(ctx context.Context, actor authz.Actor, clinicSlug string, id int64) error {
-	c, err := s.access(ctx, actor, clinicSlug, authz.ActRead)
-	if err != nil {
+func (s *Service) DiscardWorkingDraft(ctx context.Context, sc clinic.Scope, id int64) error {
+	if err := sc.Require(authz.ObjArticle, authz.ActRead); err != nil {
 		return err
 	}
-	return s.db.WithContext(ctx).Where("clinic_id = ? AND article_id = ? AND user_id = ?", c.ID, id, actor.UserID).
+	c, actor := sc.Clinic(), sc.Actor()
+	tx := s.db.WithContext(ctx)
+	if _, err := requireArticle(tx, sc, id); err != nil {
+		return err
+	}
+	return tx.Where("clinic_id = ? AND article_id = ? AND user_id = ?", c.ID, id, actor.UserID).
 		Delete(&WorkingDraft{}).Error
 }

@@ -1,19 +1,16 @@
-// Package authz answers one question with Casbin: may this user, through
-// the role they hold in this clinic, take this action? Roles are defined
-// once for every clinic by the migrations; grouping rows are memberships and
-// are written by the clinic package inside its own transactions. Tenant
-// scoping, row ownership and the four-eyes rule are not here: they live in
-// SQL and in the domain packages.
+// Package authz answers one question with Casbin: may a holder of this role
+// take this action on this kind of object? The role -> action policy is
+// static, the same for every clinic, and owned by the migrations (the
+// casbin_rule table). Who holds which role is not here: the caller reads it
+// from the membership row (or the user's platform flag) in the request's own
+// transaction, so no process keeps a copy that could go stale. Tenant
+// scoping, row ownership and the four-eyes rule live in the domain packages.
 package authz
 
 import (
-	"context"
 	_ "embed"
 	"fmt"
 	"log/slog"
-	"strconv"
-	"sync"
-	"time"
 
 	"github.com/casbin/casbin/v2"
 	"github.com/casbin/casbin/v2/model"
@@ -24,16 +21,30 @@ import (
 //go:embed model.conf
 var modelText string
 
-// Roles a member can hold in a clinic.
+// Role is what a person is in a clinic (or, for RolePlatformAdmin, on the
+// whole installation).
+type Role string
+
+// Roles a member can hold in a clinic, and the platform operator's role.
 const (
-	RoleWriter      = "writer"
-	RoleDoctor      = "doctor"
-	RoleClinicAdmin = "clinic_admin"
+	RoleWriter        Role = "writer"
+	RoleDoctor        Role = "doctor"
+	RoleClinicAdmin   Role = "clinic_admin"
+	RolePlatformAdmin Role = "platform_admin"
 )
 
+// ClinicRoles lists the roles a clinic member can hold, in the order
+// screens offer them.
+var ClinicRoles = []Role{RoleWriter, RoleDoctor, RoleClinicAdmin}
+
 // ValidRole reports whether r is a clinic role.
-func ValidRole(r string) bool {
-	return r == RoleWriter || r == RoleDoctor || r == RoleClinicAdmin
+func ValidRole(r Role) bool {
+	for _, c := range ClinicRoles {
+		if r == c {
+			return true
+		}
+	}
+	return false
 }
 
 // Objects and actions known to the policies.
@@ -42,6 +53,7 @@ const (
 	ObjMember  = "member"
 	ObjArticle = "article"
 	ObjAudit   = "audit"
+	ObjMedia   = "media"
 
 	ActCreate  = "create"
 	ActList    = "list"
@@ -53,8 +65,6 @@ const (
 	ActPublish = "publish"
 )
 
-const platformDomain = "platform"
-
 // Actor is who is asking: the signed-in user behind a request.
 type Actor struct {
 	UserID        int64
@@ -63,17 +73,13 @@ type Actor struct {
 	RequestID     string
 }
 
-// Authorizer wraps a Casbin SyncedEnforcer whose policies live in the
-// casbin_rule table.
+// Authorizer holds the static policy in a Casbin enforcer.
 type Authorizer struct {
-	e    *casbin.SyncedEnforcer
-	db   *gorm.DB
-	mu   sync.Mutex
-	sign string
+	e *casbin.Enforcer
 }
 
-// New loads the policies from db. The migrations own the table: the
-// adapter's auto-migration is turned off and SavePolicy is never called.
+// New loads the static policy from db once. The migrations own the table:
+// the adapter's auto-migration is turned off and SavePolicy is never called.
 func New(db *gorm.DB) (*Authorizer, error) {
 	m, err := model.NewModelFromString(modelText)
 	if err != nil {
@@ -85,44 +91,20 @@ func New(db *gorm.DB) (*Authorizer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("authz: adapter: %w", err)
 	}
-	e, err := casbin.NewSyncedEnforcer(m, a)
+	e, err := casbin.NewEnforcer(m, a)
 	if err != nil {
 		return nil, fmt.Errorf("authz: enforcer: %w", err)
 	}
 	e.EnableAutoSave(false)
-	z := &Authorizer{e: e, db: db}
-	z.sign, _ = z.signature(context.Background())
-	return z, nil
+	return &Authorizer{e: e}, nil
 }
 
-// Subject is the Casbin subject of a user.
-func Subject(userID int64) string { return "user:" + strconv.FormatInt(userID, 10) }
-
-// Domain is the Casbin domain of a clinic.
-func Domain(clinicID int64) string { return "clinic:" + strconv.FormatInt(clinicID, 10) }
-
-// Allowed reports whether actor may do act on obj in the clinic. A
-// platform admin's platform-wide permissions are checked in the "platform"
-// domain; the clinic domain always comes from the server's own lookup.
-func (z *Authorizer) Allowed(actor Actor, clinicID int64, obj, act string) bool {
-	ok, err := z.e.Enforce(Subject(actor.UserID), Domain(clinicID), obj, act)
-	if err != nil {
-		slog.Error("authz: enforce", "err", err)
+// Allowed reports whether a holder of role may do act on obj.
+func (z *Authorizer) Allowed(role Role, obj, act string) bool {
+	if role == "" {
 		return false
 	}
-	if ok {
-		return true
-	}
-	return actor.PlatformAdmin && z.AllowedOnPlatform(actor, obj, act)
-}
-
-// AllowedOnPlatform reports whether actor may do act on obj across the
-// platform (create and list clinics).
-func (z *Authorizer) AllowedOnPlatform(actor Actor, obj, act string) bool {
-	if !actor.PlatformAdmin {
-		return false
-	}
-	ok, err := z.e.Enforce(Subject(actor.UserID), platformDomain, obj, act)
+	ok, err := z.e.Enforce(string(role), obj, act)
 	if err != nil {
 		slog.Error("authz: enforce", "err", err)
 		return false
@@ -130,66 +112,8 @@ func (z *Authorizer) AllowedOnPlatform(actor Actor, obj, act string) bool {
 	return ok
 }
 
-// GrantTx writes the grouping row giving user role in clinic (clinicID 0 is
-// the platform domain) inside tx. Call Reload after the transaction commits.
-func GrantTx(tx *gorm.DB, userID, clinicID int64, role string) error {
-	dom := platformDomain
-	if clinicID != 0 {
-		dom = Domain(clinicID)
-	}
-	if err := RevokeTx(tx, userID, clinicID); err != nil {
-		return err
-	}
-	return tx.Exec(`INSERT INTO casbin_rule (ptype, v0, v1, v2, v3, v4, v5) VALUES ('g', ?, ?, ?, '', '', '')`,
-		Subject(userID), "role:"+role, dom).Error
-}
-
-// RevokeTx removes every grouping row of user in clinic inside tx.
-func RevokeTx(tx *gorm.DB, userID, clinicID int64) error {
-	dom := platformDomain
-	if clinicID != 0 {
-		dom = Domain(clinicID)
-	}
-	return tx.Exec(`DELETE FROM casbin_rule WHERE ptype = 'g' AND v0 = ? AND v2 = ?`, Subject(userID), dom).Error
-}
-
-// Reload re-reads the policies from the database.
-func (z *Authorizer) Reload(ctx context.Context) error {
-	z.mu.Lock()
-	defer z.mu.Unlock()
-	if err := z.e.LoadPolicy(); err != nil {
-		return fmt.Errorf("authz: reload: %w", err)
-	}
-	z.sign, _ = z.signature(ctx)
-	return nil
-}
-
-// signature changes whenever a policy row is added or removed.
-func (z *Authorizer) signature(ctx context.Context) (string, error) {
-	var row struct{ N, M int64 }
-	err := z.db.WithContext(ctx).Raw(`SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS m FROM casbin_rule`).Scan(&row).Error
-	return fmt.Sprintf("%d/%d", row.N, row.M), err
-}
-
-// Watch reloads the policies whenever another instance changed them,
-// checking every interval until ctx ends.
-func (z *Authorizer) Watch(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			s, err := z.signature(ctx)
-			z.mu.Lock()
-			changed := err == nil && s != z.sign
-			z.mu.Unlock()
-			if changed {
-				if err := z.Reload(ctx); err != nil {
-					slog.Error("authz: watch reload", "err", err)
-				}
-			}
-		}
-	}
+// AllowedOnPlatform reports whether actor may do act on obj across the
+// platform (create and list clinics, manage any clinic's settings).
+func (z *Authorizer) AllowedOnPlatform(actor Actor, obj, act string) bool {
+	return actor.PlatformAdmin && z.Allowed(RolePlatformAdmin, obj, act)
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/clinicpress/clinicpress/internal/compliance"
 	"github.com/clinicpress/clinicpress/internal/db"
 	"github.com/clinicpress/clinicpress/internal/errs"
+	"github.com/clinicpress/clinicpress/internal/projection"
 )
 
 // Clinic is one tenant with its public site settings.
@@ -35,8 +36,11 @@ type Clinic struct {
 	Branding           Branding `json:"branding" gorm:"serializer:json"`
 	ReviewIntervalDays int      `json:"review_interval_days"`
 	// OverduePolicy is what happens when a live article's re-review is
-	// overdue: "notice" (a notice on the page), "noindex" or "unpublish".
-	OverduePolicy string `json:"overdue_policy"`
+	// overdue.
+	OverduePolicy OverduePolicy `json:"overdue_policy"`
+	// WritersMayPublish lets writers publish, schedule, unpublish and
+	// archive approved articles; off by default (clinic admins publish).
+	WritersMayPublish bool `json:"writers_may_publish"`
 	// RegistrationCountry picks the doctor registration number format
 	// ("SG": Singapore MCR; anything else: a general pattern).
 	RegistrationCountry string            `json:"registration_country"`
@@ -58,6 +62,60 @@ type Branding struct {
 	FooterNotice string `json:"footer_notice,omitempty"`
 }
 
+// BrandingPatch changes the branding fields it names; nil fields stay.
+type BrandingPatch struct {
+	Tagline      *string `json:"tagline"`
+	LogoURL      *string `json:"logo_url"`
+	PrimaryColor *string `json:"primary_color"`
+	Phone        *string `json:"phone"`
+	Email        *string `json:"email"`
+	Address      *string `json:"address"`
+	FooterNotice *string `json:"footer_notice"`
+}
+
+// Apply returns b with the named fields changed.
+func (p BrandingPatch) Apply(b Branding) Branding {
+	set := func(dst *string, v *string) {
+		if v != nil {
+			*dst = strings.TrimSpace(*v)
+		}
+	}
+	set(&b.Tagline, p.Tagline)
+	set(&b.LogoURL, p.LogoURL)
+	set(&b.PrimaryColor, p.PrimaryColor)
+	set(&b.Phone, p.Phone)
+	set(&b.Email, p.Email)
+	set(&b.Address, p.Address)
+	set(&b.FooterNotice, p.FooterNotice)
+	return b
+}
+
+// CompliancePatch changes the advertising-rule settings it names; nil
+// fields stay.
+type CompliancePatch struct {
+	Packs         *[]string                       `json:"packs"`
+	Overrides     *map[string]compliance.Severity `json:"overrides"`
+	ExtraPhrases  *[]compliance.Phrase            `json:"extra_phrases"`
+	LinkAllowlist *[]string                       `json:"link_allowlist"`
+}
+
+// Apply returns c with the named fields changed.
+func (p CompliancePatch) Apply(c compliance.Config) compliance.Config {
+	if p.Packs != nil {
+		c.Packs = *p.Packs
+	}
+	if p.Overrides != nil {
+		c.Overrides = *p.Overrides
+	}
+	if p.ExtraPhrases != nil {
+		c.ExtraPhrases = *p.ExtraPhrases
+	}
+	if p.LinkAllowlist != nil {
+		c.LinkAllowlist = *p.LinkAllowlist
+	}
+	return c
+}
+
 // DoctorProfile is what makes a doctor member able to sign off.
 type DoctorProfile struct {
 	RegistrationNumber  string `json:"registration_number"`
@@ -67,16 +125,16 @@ type DoctorProfile struct {
 
 // Member is a user's membership of a clinic.
 type Member struct {
-	ClinicID            int64     `json:"-"`
-	UserID              int64     `json:"user_id"`
-	Email               string    `json:"email" gorm:"->"`
-	Name                string    `json:"name" gorm:"->"`
-	Role                string    `json:"role"`
-	RegistrationNumber  string    `json:"-"`
-	Specialty           string    `json:"-"`
-	CredentialsExpireOn string    `json:"-"`
-	CreatedAt           time.Time `json:"created_at"`
-	UpdatedAt           time.Time `json:"updated_at"`
+	ClinicID            int64      `json:"-"`
+	UserID              int64      `json:"user_id"`
+	Email               string     `json:"email" gorm:"->"`
+	Name                string     `json:"name" gorm:"->"`
+	Role                authz.Role `json:"role"`
+	RegistrationNumber  string     `json:"-"`
+	Specialty           string     `json:"-"`
+	CredentialsExpireOn string     `json:"-"`
+	CreatedAt           time.Time  `json:"created_at"`
+	UpdatedAt           time.Time  `json:"updated_at"`
 }
 
 // TableName is the memberships table.
@@ -169,7 +227,7 @@ func (s *Service) Create(ctx context.Context, actor authz.Actor, in NewClinic) (
 	}
 	now := s.clock()
 	c := Clinic{Slug: in.Slug, Name: in.Name, Theme: "clinical", ReviewIntervalDays: 365, Version: 1,
-		OverduePolicy: "notice", RegistrationCountry: "SG", Compliance: compliance.Config{Packs: []string{"sg-healthcare-ads"}},
+		OverduePolicy: OverdueNotice, RegistrationCountry: "SG", Compliance: compliance.Config{Packs: []string{"sg-healthcare-ads"}},
 		CreatedAt: now, UpdatedAt: now}
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
 		var n int64
@@ -297,34 +355,6 @@ func MembershipTx(tx *gorm.DB, clinicID, userID int64) (Member, error) {
 	return m, err
 }
 
-// Access loads the clinic named slug for actor and checks that actor may do
-// act on obj there. A clinic the actor cannot see answers 404; a visible
-// clinic where the role lacks the permission answers 403.
-func (s *Service) Access(ctx context.Context, actor authz.Actor, slug, obj, act string) (Clinic, error) {
-	c, err := s.BySlug(ctx, slug)
-	if err != nil {
-		return c, err
-	}
-	if _, err := s.Membership(ctx, c.ID, actor.UserID); err != nil {
-		if !errs.HasCode(err, "not_found") {
-			return c, err
-		}
-		if !s.authz.AllowedOnPlatform(actor, authz.ObjClinic, authz.ActRead) {
-			return Clinic{}, errs.NotFound("clinic")
-		}
-	}
-	if !s.authz.Allowed(actor, c.ID, obj, act) {
-		return c, errs.Forbidden("forbidden", "your role in this clinic does not allow this")
-	}
-	return c, nil
-}
-
-// Can reports whether actor's role in c allows act on obj (what screens
-// offer; the service methods decide again when asked).
-func (s *Service) Can(actor authz.Actor, c Clinic, obj, act string) bool {
-	return s.authz.Allowed(actor, c.ID, obj, act)
-}
-
 // List returns the clinics actor can see: all of them for a platform admin,
 // otherwise those the actor is a member of.
 func (s *Service) List(ctx context.Context, actor authz.Actor) ([]Clinic, error) {
@@ -349,22 +379,24 @@ type Patch struct {
 	Name                *string
 	Hostnames           *[]string
 	Theme               *string
-	Branding            *Branding
+	Branding            *BrandingPatch
 	ReviewIntervalDays  *int
-	OverduePolicy       *string
+	OverduePolicy       *OverduePolicy
+	WritersMayPublish   *bool
 	RegistrationCountry *string
-	Compliance          *compliance.Config
+	Compliance          *CompliancePatch
 	Version             *int
 }
 
 // Update applies p; clinic admins (and platform admins) only. A stale
 // Version answers 409 version_conflict; an unknown or broken theme answers
 // 422 and the old theme stays.
-func (s *Service) Update(ctx context.Context, actor authz.Actor, slug string, p Patch) (Clinic, error) {
-	c, err := s.Access(ctx, actor, slug, authz.ObjClinic, authz.ActUpdate)
-	if err != nil {
-		return c, err
+func (s *Service) Update(ctx context.Context, sc Scope, p Patch) (Clinic, error) {
+	if err := sc.Require(authz.ObjClinic, authz.ActUpdate); err != nil {
+		return Clinic{}, err
 	}
+	actor := sc.actor
+	c := sc.clinic
 	before := c
 	var v errs.Validation
 	if p.Name != nil {
@@ -391,8 +423,8 @@ func (s *Service) Update(ctx context.Context, actor authz.Actor, slug string, p 
 		c.Theme = *p.Theme
 	}
 	if p.Branding != nil {
-		validateBranding(&v, *p.Branding)
-		c.Branding = *p.Branding
+		c.Branding = p.Branding.Apply(c.Branding)
+		validateBranding(&v, c.Branding)
 	}
 	if p.ReviewIntervalDays != nil {
 		if *p.ReviewIntervalDays < 1 || *p.ReviewIntervalDays > 3650 {
@@ -401,10 +433,13 @@ func (s *Service) Update(ctx context.Context, actor authz.Actor, slug string, p 
 		c.ReviewIntervalDays = *p.ReviewIntervalDays
 	}
 	if p.OverduePolicy != nil {
-		if !ValidOverduePolicy(*p.OverduePolicy) {
-			v.Add("overdue_policy", "must be notice, noindex or unpublish")
+		if !p.OverduePolicy.Valid() {
+			v.Add("overdue_policy", "must be one of %s", OverduePolicyList())
 		}
 		c.OverduePolicy = *p.OverduePolicy
+	}
+	if p.WritersMayPublish != nil {
+		c.WritersMayPublish = *p.WritersMayPublish
 	}
 	if p.RegistrationCountry != nil {
 		rc := strings.ToUpper(strings.TrimSpace(*p.RegistrationCountry))
@@ -414,7 +449,8 @@ func (s *Service) Update(ctx context.Context, actor authz.Actor, slug string, p 
 		c.RegistrationCountry = rc
 	}
 	if p.Compliance != nil {
-		if err := p.Compliance.Validate(); err != nil {
+		c.Compliance = p.Compliance.Apply(c.Compliance)
+		if err := c.Compliance.Validate(); err != nil {
 			if ces, ok := err.(compliance.ConfigErrors); ok {
 				for _, ce := range ces {
 					v.Add("compliance."+ce.Field, "%s", ce.Message)
@@ -423,14 +459,16 @@ func (s *Service) Update(ctx context.Context, actor authz.Actor, slug string, p 
 				v.Add("compliance", "%s", err.Error())
 			}
 		}
-		c.Compliance = *p.Compliance
 	}
 	if err := v.Err(); err != nil {
 		return before, err
 	}
 	now := s.clock()
 	c.UpdatedAt = now
-	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		if _, err := s.ResolveTx(tx, sc, authz.ObjClinic, authz.ActUpdate); err != nil {
+			return err
+		}
 		q := tx.Model(&Clinic{}).Where("id = ?", c.ID)
 		if p.Version != nil {
 			q = q.Where("version = ?", *p.Version)
@@ -444,7 +482,7 @@ func (s *Service) Update(ctx context.Context, actor authz.Actor, slug string, p 
 			return err
 		}
 		res := q.Updates(map[string]any{"name": c.Name, "theme": c.Theme, "branding": string(branding),
-			"compliance": string(comp), "overdue_policy": c.OverduePolicy, "registration_country": c.RegistrationCountry,
+			"compliance": string(comp), "overdue_policy": string(c.OverduePolicy), "writers_may_publish": c.WritersMayPublish, "registration_country": c.RegistrationCountry,
 			"review_interval_days": c.ReviewIntervalDays, "version": gorm.Expr("version + 1"), "updated_at": now})
 		if res.Error != nil {
 			return res.Error
@@ -457,6 +495,9 @@ func (s *Service) Update(ctx context.Context, actor authz.Actor, slug string, p 
 			if err := setHostsTx(tx, c.ID, hosts); err != nil {
 				return err
 			}
+		}
+		if err := projection.New(s.db.Dialect).Bump(tx, c.ID); err != nil {
+			return err
 		}
 		return audit.Record(tx, audit.Change{ClinicID: c.ID, ActorID: actor.UserID, Action: "clinic.updated",
 			TargetType: "clinic", TargetID: c.ID, Before: before, After: c, RequestID: actor.RequestID, At: now})
@@ -494,12 +535,9 @@ type NewMember struct {
 	Email    string
 	Name     string
 	Password string
-	Role     string
+	Role     authz.Role
 	Doctor   *DoctorProfile
 }
-
-// ValidOverduePolicy reports whether p is a known overdue policy.
-func ValidOverduePolicy(p string) bool { return p == "notice" || p == "noindex" || p == "unpublish" }
 
 func validateDoctor(v *errs.Validation, country string, d *DoctorProfile) {
 	if d == nil {
@@ -527,22 +565,20 @@ var ErrLastAdmin = errs.New(http.StatusConflict, "last_admin", "a clinic needs a
 
 // AuditLog lists the clinic's audit entries for actor, newest first;
 // members only (404 for anyone else).
-func (s *Service) AuditLog(ctx context.Context, actor authz.Actor, slug string, f audit.Filter) ([]audit.Entry, error) {
-	c, err := s.Access(ctx, actor, slug, authz.ObjAudit, authz.ActRead)
-	if err != nil {
+func (s *Service) AuditLog(ctx context.Context, sc Scope, f audit.Filter) ([]audit.Entry, error) {
+	if err := sc.Require(authz.ObjAudit, authz.ActRead); err != nil {
 		return nil, err
 	}
-	return audit.List(ctx, s.db.DB, c.ID, f)
+	return audit.List(ctx, s.db.DB, sc.ClinicID(), f)
 }
 
 // AuditActions lists the actions that occur in the clinic's audit log, for
 // filters; members only.
-func (s *Service) AuditActions(ctx context.Context, actor authz.Actor, slug string) ([]string, error) {
-	c, err := s.Access(ctx, actor, slug, authz.ObjAudit, authz.ActRead)
-	if err != nil {
+func (s *Service) AuditActions(ctx context.Context, sc Scope) ([]string, error) {
+	if err := sc.Require(authz.ObjAudit, authz.ActRead); err != nil {
 		return nil, err
 	}
 	var out []string
-	err = s.db.WithContext(ctx).Raw(`SELECT DISTINCT action FROM audit_entries WHERE clinic_id = ? ORDER BY action`, c.ID).Scan(&out).Error
+	err := s.db.WithContext(ctx).Raw(`SELECT DISTINCT action FROM audit_entries WHERE clinic_id = ? ORDER BY action`, sc.ClinicID()).Scan(&out).Error
 	return out, err
 }

@@ -10,7 +10,9 @@ import (
 	"github.com/clinicpress/clinicpress/internal/account"
 	"github.com/clinicpress/clinicpress/internal/audit"
 	"github.com/clinicpress/clinicpress/internal/authz"
+	"github.com/clinicpress/clinicpress/internal/db"
 	"github.com/clinicpress/clinicpress/internal/errs"
+	"github.com/clinicpress/clinicpress/internal/projection"
 )
 
 // MemberView is a member as shown to the clinic's admins.
@@ -49,11 +51,11 @@ func view(m Member) MemberView { return MemberView{Member: m, DoctorProfile: m.D
 
 // AddMember gives a user a role in the clinic, creating the user when the
 // email is new (Name and Password are then required). Clinic admins only.
-func (s *Service) AddMember(ctx context.Context, actor authz.Actor, slug string, in NewMember) (MemberView, error) {
-	c, err := s.Access(ctx, actor, slug, authz.ObjMember, authz.ActManage)
-	if err != nil {
+func (s *Service) AddMember(ctx context.Context, sc Scope, in NewMember) (MemberView, error) {
+	if err := sc.Require(authz.ObjMember, authz.ActManage); err != nil {
 		return MemberView{}, err
 	}
+	actor, c := sc.actor, sc.clinic
 	var v errs.Validation
 	in.Email = account.NormalizeEmail(in.Email)
 	if !authz.ValidRole(in.Role) {
@@ -87,6 +89,9 @@ func (s *Service) AddMember(ctx context.Context, actor authz.Actor, slug string,
 		m.CredentialsExpireOn = in.Doctor.CredentialsExpireOn
 	}
 	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
+		if _, err := s.ResolveTx(tx, sc, authz.ObjMember, authz.ActManage); err != nil {
+			return err
+		}
 		if fresh != nil {
 			if err := account.InsertTx(tx, fresh, actor.RequestID); err != nil {
 				return err
@@ -100,7 +105,7 @@ func (s *Service) AddMember(ctx context.Context, actor authz.Actor, slug string,
 		if err := tx.Omit("email", "name").Create(&m).Error; err != nil {
 			return err
 		}
-		if err := authz.GrantTx(tx, m.UserID, c.ID, m.Role); err != nil {
+		if err := projection.New(s.db.Dialect).Bump(tx, c.ID); err != nil {
 			return err
 		}
 		return audit.Record(tx, audit.Change{ClinicID: c.ID, ActorID: actor.UserID, Action: "member.added",
@@ -110,21 +115,20 @@ func (s *Service) AddMember(ctx context.Context, actor authz.Actor, slug string,
 		return MemberView{}, err
 	}
 	s.changed(c.ID)
-	return view(m), s.authz.Reload(ctx)
+	return view(m), nil
 }
 
 // ListMembers lists the clinic's members; clinic admins only.
-func (s *Service) ListMembers(ctx context.Context, actor authz.Actor, slug string) ([]MemberView, error) {
-	c, err := s.Access(ctx, actor, slug, authz.ObjMember, authz.ActManage)
-	if err != nil {
+func (s *Service) ListMembers(ctx context.Context, sc Scope) ([]MemberView, error) {
+	if err := sc.Require(authz.ObjMember, authz.ActManage); err != nil {
 		return nil, err
 	}
-	return s.Members(ctx, c.ID, "")
+	return s.Members(ctx, sc.ClinicID(), "")
 }
 
 // Members lists a clinic's members without an access check, optionally of
 // one role (public doctor pages, jobs).
-func (s *Service) Members(ctx context.Context, clinicID int64, role string) ([]MemberView, error) {
+func (s *Service) Members(ctx context.Context, clinicID int64, role authz.Role) ([]MemberView, error) {
 	var ms []Member
 	q := s.db.WithContext(ctx).Table("memberships AS m").Select("m.*, u.email, u.name").
 		Joins("JOIN users u ON u.id = m.user_id").Where("m.clinic_id = ?", clinicID)
@@ -145,17 +149,17 @@ func (s *Service) Members(ctx context.Context, clinicID int64, role string) ([]M
 
 // MemberPatch changes a membership; nil fields stay.
 type MemberPatch struct {
-	Role   *string
+	Role   *authz.Role
 	Doctor *DoctorProfile
 }
 
 // UpdateMember changes a member's role or doctor profile; clinic admins
 // only. Demoting the last clinic admin answers 409 last_admin.
-func (s *Service) UpdateMember(ctx context.Context, actor authz.Actor, slug string, userID int64, p MemberPatch) (MemberView, error) {
-	c, err := s.Access(ctx, actor, slug, authz.ObjMember, authz.ActManage)
-	if err != nil {
+func (s *Service) UpdateMember(ctx context.Context, sc Scope, userID int64, p MemberPatch) (MemberView, error) {
+	if err := sc.Require(authz.ObjMember, authz.ActManage); err != nil {
 		return MemberView{}, err
 	}
+	actor, c := sc.actor, sc.clinic
 	var v errs.Validation
 	if p.Role != nil && !authz.ValidRole(*p.Role) {
 		v.Add("role", "must be writer, doctor or clinic_admin")
@@ -166,7 +170,13 @@ func (s *Service) UpdateMember(ctx context.Context, actor authz.Actor, slug stri
 	}
 	now := s.clock()
 	var m Member
-	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		if err := s.lockClinicTx(tx, c.ID); err != nil {
+			return err
+		}
+		if _, err := s.ResolveTx(tx, sc, authz.ObjMember, authz.ActManage); err != nil {
+			return err
+		}
 		var err error
 		if m, err = MembershipTx(tx, c.ID, userID); err != nil {
 			return err
@@ -195,7 +205,7 @@ func (s *Service) UpdateMember(ctx context.Context, actor authz.Actor, slug stri
 			"credentials_expire_on": m.CredentialsExpireOn, "updated_at": now}).Error; err != nil {
 			return err
 		}
-		if err := authz.GrantTx(tx, userID, c.ID, m.Role); err != nil {
+		if err := projection.New(s.db.Dialect).Bump(tx, c.ID); err != nil {
 			return err
 		}
 		return audit.Record(tx, audit.Change{ClinicID: c.ID, ActorID: actor.UserID, Action: "member.updated",
@@ -205,7 +215,17 @@ func (s *Service) UpdateMember(ctx context.Context, actor authz.Actor, slug stri
 		return MemberView{}, err
 	}
 	s.changed(c.ID)
-	return view(m), s.authz.Reload(ctx)
+	return view(m), nil
+}
+
+// lockClinicTx serialises membership changes of one clinic, so two admins
+// demoting or removing each other at once cannot both pass the last-admin
+// check (SQLite's immediate transactions already serialise writers).
+func (s *Service) lockClinicTx(tx *gorm.DB, clinicID int64) error {
+	if s.db.Dialect != db.Postgres {
+		return nil
+	}
+	return tx.Exec(`SELECT id FROM clinics WHERE id = ? FOR UPDATE`, clinicID).Error
 }
 
 func lastAdminTx(tx *gorm.DB, clinicID int64) error {
@@ -220,13 +240,19 @@ func lastAdminTx(tx *gorm.DB, clinicID int64) error {
 }
 
 // RemoveMember ends a membership; clinic admins only.
-func (s *Service) RemoveMember(ctx context.Context, actor authz.Actor, slug string, userID int64) error {
-	c, err := s.Access(ctx, actor, slug, authz.ObjMember, authz.ActManage)
-	if err != nil {
+func (s *Service) RemoveMember(ctx context.Context, sc Scope, userID int64) error {
+	if err := sc.Require(authz.ObjMember, authz.ActManage); err != nil {
 		return err
 	}
+	actor, c := sc.actor, sc.clinic
 	now := s.clock()
-	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
+	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
+		if err := s.lockClinicTx(tx, c.ID); err != nil {
+			return err
+		}
+		if _, err := s.ResolveTx(tx, sc, authz.ObjMember, authz.ActManage); err != nil {
+			return err
+		}
 		m, err := MembershipTx(tx, c.ID, userID)
 		if err != nil {
 			return err
@@ -239,7 +265,7 @@ func (s *Service) RemoveMember(ctx context.Context, actor authz.Actor, slug stri
 		if err := tx.Exec(`DELETE FROM memberships WHERE clinic_id = ? AND user_id = ?`, c.ID, userID).Error; err != nil {
 			return err
 		}
-		if err := authz.RevokeTx(tx, userID, c.ID); err != nil {
+		if err := projection.New(s.db.Dialect).Bump(tx, c.ID); err != nil {
 			return err
 		}
 		return audit.Record(tx, audit.Change{ClinicID: c.ID, ActorID: actor.UserID, Action: "member.removed",
@@ -249,7 +275,7 @@ func (s *Service) RemoveMember(ctx context.Context, actor authz.Actor, slug stri
 		return err
 	}
 	s.changed(c.ID)
-	return s.authz.Reload(ctx)
+	return nil
 }
 
 // Membership is one clinic a user belongs to, with the role held there.
@@ -257,7 +283,7 @@ type Membership struct {
 	ClinicID   int64          `json:"-"`
 	ClinicSlug string         `json:"clinic"`
 	ClinicName string         `json:"clinic_name"`
-	Role       string         `json:"role"`
+	Role       authz.Role     `json:"role"`
 	Doctor     *DoctorProfile `json:"doctor,omitempty"`
 }
 

@@ -21,8 +21,9 @@ const Password = "demo-password-2026"
 type Login struct{ Clinic, Role, Email string }
 
 type person struct {
-	email, name, role string
-	doctor            *clinic.DoctorProfile
+	email, name string
+	role        authz.Role
+	doctor      *clinic.DoctorProfile
 }
 
 type demoArticle struct {
@@ -60,7 +61,7 @@ func Seed(ctx context.Context, a *app.App) ([]Login, error) {
 	op := root.Actor("demo")
 	for _, dc := range clinics {
 		for _, p := range dc.people {
-			logins = append(logins, Login{dc.slug, p.role, p.email})
+			logins = append(logins, Login{dc.slug, string(p.role), p.email})
 		}
 		if _, err := a.Clinics.BySlug(ctx, dc.slug); err == nil {
 			continue // already seeded
@@ -88,50 +89,62 @@ func seedClinic(ctx context.Context, a *app.App, op authz.Actor, dc demoClinic) 
 		return err
 	}
 	actors := make([]authz.Actor, len(dc.people))
+	opScope, err := a.Clinics.Resolve(ctx, op, dc.slug)
+	if err != nil {
+		return err
+	}
 	for i, p := range dc.people {
-		m, err := a.Clinics.AddMember(ctx, op, dc.slug, clinic.NewMember{Email: p.email, Name: p.name, Password: Password, Role: p.role, Doctor: p.doctor})
+		m, err := a.Clinics.AddMember(ctx, opScope, clinic.NewMember{Email: p.email, Name: p.name, Password: Password, Role: p.role, Doctor: p.doctor})
 		if err != nil {
 			return err
 		}
 		actors[i] = authz.Actor{UserID: m.UserID, Name: p.name, RequestID: "demo"}
 	}
-	theme, branding := dc.theme, dc.branding
-	if _, err := a.Clinics.Update(ctx, actors[0], dc.slug, clinic.Patch{Theme: &theme, Branding: &branding}); err != nil {
+	scopes := make([]clinic.Scope, len(actors))
+	for i, act := range actors {
+		if scopes[i], err = a.Clinics.Resolve(ctx, act, dc.slug); err != nil {
+			return err
+		}
+	}
+	b := dc.branding
+	theme, branding := dc.theme, clinic.BrandingPatch{Tagline: &b.Tagline, LogoURL: &b.LogoURL, PrimaryColor: &b.PrimaryColor,
+		Phone: &b.Phone, Email: &b.Email, Address: &b.Address, FooterNotice: &b.FooterNotice}
+	if _, err := a.Clinics.Update(ctx, scopes[0], clinic.Patch{Theme: &theme, Branding: &branding}); err != nil {
 		return err
 	}
 	for _, da := range dc.articles {
-		if err := seedArticle(ctx, a, dc.slug, actors, da); err != nil {
+		if err := seedArticle(ctx, a, scopes, da); err != nil {
 			return fmt.Errorf("article %q: %w", da.draft.Title, err)
 		}
 	}
 	return nil
 }
 
-func seedArticle(ctx context.Context, a *app.App, slug string, who []authz.Actor, da demoArticle) error {
+func seedArticle(ctx context.Context, a *app.App, who []clinic.Scope, da demoArticle) error {
 	writer, admin, doctor := who[da.by], who[0], who[2]
-	if writer.UserID == doctor.UserID {
+	if writer.Actor().UserID == doctor.Actor().UserID {
 		doctor = who[3]
 	}
-	v, err := a.Articles.Create(ctx, writer, slug, da.draft)
+	v, err := a.Articles.Create(ctx, writer, da.draft)
 	if err != nil || da.state == article.StatusDraft {
 		return err
 	}
-	if v, err = a.Articles.Submit(ctx, writer, slug, v.ID, nil); err != nil || da.state == article.StatusInReview {
+	if v, err = a.Articles.Submit(ctx, writer, v.ID, nil); err != nil || da.state == article.StatusInReview {
 		return err
 	}
-	decision := article.ReviewInput{Decision: article.DecisionApprove, Revision: v.CurrentRevision, ContentHash: v.Current.ContentHash}
+	decision := article.ReviewInput{Decision: article.DecisionApprove, Revision: v.CurrentRevision, ContentHash: v.Current.ContentHash, Attest: true}
 	if da.state == article.StatusChangesRequested {
 		decision.Decision = article.DecisionRequestChanges
 		decision.Note = "Please add when to seek urgent care, and cite the national schedule rather than paraphrasing it."
 	}
-	if v, err = a.Articles.ReviewArticle(ctx, doctor, slug, v.ID, decision); err != nil || da.state != article.StatusPublished {
+	if v, err = a.Articles.ReviewArticle(ctx, doctor, v.ID, decision); err != nil || da.state != article.StatusPublished {
 		return err
 	}
-	if v, err = a.Articles.Publish(ctx, admin, slug, v.ID, nil, nil); err != nil || da.edit == "" {
+	if v, err = a.Articles.Publish(ctx, admin, v.ID, nil, nil); err != nil || da.edit == "" {
 		return err
 	}
 	d := da.draft
 	d.Body += da.edit
-	_, err = a.Articles.Update(ctx, writer, slug, v.ID, article.Edit{Draft: d, Version: v.Version})
+	_, err = a.Articles.Update(ctx, writer, v.ID, article.Edit{Draft: d, Version: v.Version})
 	return err
 }

@@ -5,13 +5,14 @@
 // cache with its gzip and brotli variants and ETag until something the
 // clinic's pages show changes.
 //
-// Cache invalidation: the app calls Changed after every publish, unpublish,
-// archive, scheduled publish, clinic settings change and membership or
-// doctor profile change; Changed drops that clinic's pages at once and bumps
-// the clinic's row in site_epochs. Other instances on the same database
-// poll site_epochs (PollEpochs, every two seconds) and drop the pages of
-// every clinic whose epoch moved, so a change made on one instance reaches
-// the others within one poll. Entries also expire after a few minutes, which
+// Cache invalidation: every change to what a clinic's pages show (publish,
+// unpublish, archive, scheduled publish, re-review, clinic settings,
+// membership or doctor profile) bumps the clinic's row in site_epochs inside
+// its own transaction (internal/projection); after commit the app calls
+// Changed, which drops that clinic's pages here at once. Other instances on
+// the same database poll site_epochs (PollEpochs, every two seconds) and
+// drop the pages of every clinic whose epoch moved, so a change made on one
+// instance reaches the others within one poll. Entries also expire after a few minutes, which
 // bounds staleness if a bump is ever lost and refreshes the "review
 // overdue" notices that depend on the clock.
 //
@@ -33,7 +34,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"golang.org/x/sync/singleflight"
 
-	"github.com/clinicpress/clinicpress/internal/api"
 	"github.com/clinicpress/clinicpress/internal/article"
 	"github.com/clinicpress/clinicpress/internal/clinic"
 	"github.com/clinicpress/clinicpress/internal/db"
@@ -48,7 +48,6 @@ type Config struct {
 	DB       *db.DB
 	Clinics  *clinic.Service
 	Articles *article.Service // access checks for preview links
-	API      *api.API         // authentication of the preview API
 	Themes   *theme.Engine
 	Now      func() time.Time // nil: the wall clock
 	// CacheBytes caps the page cache (default 48 MiB); CacheEntries caps
@@ -64,7 +63,6 @@ type Site struct {
 	live     *live.Store
 	clinics  *clinic.Service
 	articles *article.Service
-	api      *api.API
 	themes   *theme.Engine
 	md       *render.Renderer
 	now      func() time.Time
@@ -93,7 +91,7 @@ func New(cfg Config) *Site {
 		cfg.CacheTTL = 5 * time.Minute
 	}
 	return &Site{
-		live: live.New(cfg.DB), clinics: cfg.Clinics, articles: cfg.Articles, api: cfg.API, themes: cfg.Themes,
+		live: live.New(cfg.DB), clinics: cfg.Clinics, articles: cfg.Articles, themes: cfg.Themes,
 		md: render.New(), now: cfg.Now, cache: newPageCache(cfg.CacheBytes, cfg.CacheEntries, cfg.CacheTTL),
 		byHost: map[string]*clinic.Clinic{}, bySlug: map[string]*clinic.Clinic{},
 	}
@@ -106,27 +104,12 @@ func (s *Site) Register(r fiber.Router) {
 	r.Get("/*", s.handle)
 }
 
-// APIPart returns the part holding the preview-link API routes under
-// /api/v1; mount it before the API part (whose catch-all answers 404 for
-// unknown /api/v1 routes).
-func (s *Site) APIPart() interface{ Register(fiber.Router) } { return previewAPI{s} }
-
-// Changed drops the clinic's cached pages and tells the other instances.
-// The app calls it after anything the clinic's public pages show changed.
+// Changed drops the clinic's cached pages on this instance. The app calls
+// it after a committed transaction changed what the clinic's public pages
+// show; that transaction also moved the clinic's site epoch, which is how
+// the other instances learn of it (PollEpochs).
 func (s *Site) Changed(clinicID int64) {
 	s.forget(clinicID)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	epoch, err := s.live.BumpEpoch(ctx, clinicID)
-	if err != nil {
-		slog.Error("site: bump epoch (other instances will notice only when their cache entries expire)", "clinic", clinicID, "err", err)
-		return
-	}
-	s.epochMu.Lock()
-	if s.epochs != nil && s.epochs[clinicID] < epoch {
-		s.epochs[clinicID] = epoch
-	}
-	s.epochMu.Unlock()
 }
 
 // forget drops the clinic's pages and the cached clinic settings.

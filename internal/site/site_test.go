@@ -86,7 +86,7 @@ func submit(e *testenv.Env, c testenv.Clinic, a *art) {
 
 func approve(e *testenv.Env, c testenv.Clinic, a *art) {
 	e.MustDo("POST", apath(c.Slug, a.ID, "/reviews"), c.Doctor, map[string]any{"decision": "approve",
-		"revision": a.Revision, "content_hash": a.ContentHash}, 200, a)
+		"revision": a.Revision, "content_hash": a.ContentHash, "attest": true}, 200, a)
 }
 
 func publish(e *testenv.Env, c testenv.Clinic, a *art) {
@@ -437,7 +437,7 @@ func TestNonLiveNeverPublic(t *testing.T) {
 		mk("changes_requested", func(a *art) {
 			submit(e, c, a)
 			e.MustDo("POST", apath(c.Slug, a.ID, "/reviews"), c.Doctor, map[string]any{"decision": "request_changes",
-				"revision": a.Revision, "content_hash": a.ContentHash, "note": "Please add sources."}, 200, a)
+				"revision": a.Revision, "content_hash": a.ContentHash, "note": "Please add sources.", "attest": true}, 200, a)
 		})
 		mk("scheduled", func(a *art) {
 			submit(e, c, a)

@@ -258,7 +258,7 @@ func (e *Env) NewClinic(slug string) Clinic {
 	var c struct{ ID int64 }
 	e.MustDo("POST", "/api/v1/clinics", e.Platform, map[string]any{"slug": slug, "name": "Clinic " + slug, "hostnames": []string{slug + ".test"}}, 201, &c)
 	fx := Clinic{Slug: slug, ID: c.ID}
-	add := func(who, role string, doctor bool) (string, int64) {
+	add := func(who string, role authz.Role, doctor bool) (string, int64) {
 		email := fmt.Sprintf("%s@%s.test", who, slug)
 		body := map[string]any{"email": email, "name": strings.ToUpper(who[:1]) + who[1:] + " " + slug, "password": Password, "role": role}
 		if doctor {
@@ -322,7 +322,7 @@ func (e *Env) Approved(c Clinic, title string) Article {
 	a := e.Draft(c, c.Writer, title)
 	e.MustDo("POST", ArticlePath(c.Slug, a.ID, "/submit"), c.Writer, nil, 200, &a)
 	e.MustDo("POST", ArticlePath(c.Slug, a.ID, "/reviews"), c.Doctor, map[string]any{"decision": "approve",
-		"revision": a.Revision, "content_hash": a.ContentHash}, 200, &a)
+		"revision": a.Revision, "content_hash": a.ContentHash, "attest": true}, 200, &a)
 	return a
 }
 
@@ -354,4 +354,50 @@ func (e *Env) SignInAgain(c *Clinic) {
 	c.Doctor2 = e.Login("doctortwo@" + c.Slug + ".test")
 	c.WriterDoctor = e.Login("drwriter@" + c.Slug + ".test")
 	e.Platform = e.Login("root@platform.test")
+}
+
+// Reopen opens a second handle (its own connection pool) on the database
+// behind d, as another instance of the product would.
+func Reopen(t testing.TB, d *db.DB) *db.DB {
+	t.Helper()
+	var dsn string
+	switch d.Dialect {
+	case db.SQLite:
+		var rows []struct {
+			Name string
+			File string
+		}
+		if err := d.Raw(`PRAGMA database_list`).Scan(&rows).Error; err != nil || len(rows) == 0 {
+			t.Fatalf("database_list: %v", err)
+		}
+		dsn = "sqlite:" + rows[0].File
+	case db.Postgres:
+		var schema string
+		if err := d.Raw(`SELECT current_schema()`).Scan(&schema).Error; err != nil {
+			t.Fatal(err)
+		}
+		base := os.Getenv(PostgresEnv)
+		sep := "?"
+		if strings.Contains(base, "?") {
+			sep = "&"
+		}
+		dsn = base + sep + "search_path=" + schema
+	}
+	d2, err := db.Open(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d2.Close() })
+	return d2
+}
+
+// Instance builds a second, independent instance of the product (its own
+// services, caches and connection pool) on the same database and clock.
+func (e *Env) Instance() *Env {
+	e.T.Helper()
+	a, err := app.Build(context.Background(), app.Config{DB: Reopen(e.T, e.App.DB), Now: e.Clock.Now, Argon2: FastArgon2})
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	return &Env{T: e.T, App: a, Clock: e.Clock, Platform: e.Platform}
 }
