@@ -669,6 +669,12 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, c, uid, role, reg, spec, exp, start, start); e
 		if err != nil {
 			return err
 		}
+		// Each article names its approval before the review row exists;
+		// the foreign keys are checked at commit instead.
+		if _, err := tx.Exec(`PRAGMA defer_foreign_keys = ON`); err != nil {
+			tx.Rollback()
+			return err
+		}
 		stmts := map[string]*sql.Stmt{}
 		prep := func(q string) (*sql.Stmt, error) {
 			if s := stmts[q]; s != nil {

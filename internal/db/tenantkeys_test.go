@@ -427,7 +427,11 @@ func TestTenantKeysKeepEveryRow(t *testing.T) {
 		c := e.NewClinic("delta")
 		pub := e.Published(c, "Heat rash")
 		e.Approved(c, "Sunburn")
-		if _, err := e.App.Articles.AddComment(ctx, authz.Actor{UserID: c.DoctorID}, c.Slug, pub.ID,
+		sc, err := e.App.Clinics.Resolve(ctx, authz.Actor{UserID: c.DoctorID}, c.Slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.App.Articles.AddComment(ctx, sc, pub.ID,
 			article.NewComment{Revision: pub.Revision, Body: "Cite a source here."}); err != nil {
 			t.Fatal(err)
 		}

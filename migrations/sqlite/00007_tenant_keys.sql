@@ -100,13 +100,14 @@ CREATE TABLE new_reviews (
     registration_number TEXT NOT NULL DEFAULT '',
     specialty TEXT NOT NULL DEFAULT '',
     created_at DATETIME NOT NULL,
+    attestation TEXT NOT NULL DEFAULT '',
     CONSTRAINT reviews_article_fkey FOREIGN KEY (clinic_id, article_id)
         REFERENCES articles(clinic_id, id) ON DELETE CASCADE,
     CONSTRAINT reviews_revision_fkey FOREIGN KEY (clinic_id, article_id, revision_number)
         REFERENCES revisions(clinic_id, article_id, number) ON DELETE CASCADE
 );
-INSERT INTO new_reviews (id, clinic_id, article_id, revision_number, content_hash, doctor_id, decision, note, registration_number, specialty, created_at)
-    SELECT id, clinic_id, article_id, revision_number, content_hash, doctor_id, decision, note, registration_number, specialty, created_at FROM reviews;
+INSERT INTO new_reviews (id, clinic_id, article_id, revision_number, content_hash, doctor_id, decision, note, registration_number, specialty, created_at, attestation)
+    SELECT id, clinic_id, article_id, revision_number, content_hash, doctor_id, decision, note, registration_number, specialty, created_at, attestation FROM reviews;
 DROP TABLE reviews;
 ALTER TABLE new_reviews RENAME TO reviews;
 CREATE UNIQUE INDEX reviews_tenant_key ON reviews(clinic_id, article_id, revision_number, id);
@@ -337,10 +338,11 @@ CREATE TABLE new_reviews (
     note TEXT NOT NULL DEFAULT '',
     registration_number TEXT NOT NULL DEFAULT '',
     specialty TEXT NOT NULL DEFAULT '',
-    created_at DATETIME NOT NULL
+    created_at DATETIME NOT NULL,
+    attestation TEXT NOT NULL DEFAULT ''
 );
-INSERT INTO new_reviews (id, clinic_id, article_id, revision_number, content_hash, doctor_id, decision, note, registration_number, specialty, created_at)
-    SELECT id, clinic_id, article_id, revision_number, content_hash, doctor_id, decision, note, registration_number, specialty, created_at FROM reviews;
+INSERT INTO new_reviews (id, clinic_id, article_id, revision_number, content_hash, doctor_id, decision, note, registration_number, specialty, created_at, attestation)
+    SELECT id, clinic_id, article_id, revision_number, content_hash, doctor_id, decision, note, registration_number, specialty, created_at, attestation FROM reviews;
 DROP TABLE reviews;
 ALTER TABLE new_reviews RENAME TO reviews;
 CREATE INDEX reviews_article ON reviews(article_id, id);
