@@ -119,6 +119,8 @@ type outboxRow struct {
 	LastError      string
 	CreatedAt      time.Time
 	SentAt         *time.Time
+
+	lost bool `gorm:"-"` // claim only: another worker took the row first
 }
 
 // TableName is the table gorm reads and writes.
@@ -272,6 +274,19 @@ func (s *Service) Backoff(attempt int) time.Duration {
 // and one more attempt; the attempt number is the claim's token, so a
 // worker whose lease was taken over cannot overwrite the new owner's result.
 func (s *Service) claim(ctx context.Context) (outboxRow, bool, error) {
+	for try := 0; try < 3; try++ {
+		row, found, err := s.claimOnce(ctx)
+		if err != nil || found {
+			return row, found, err
+		}
+		if !row.lost {
+			return outboxRow{}, false, nil
+		}
+	}
+	return outboxRow{}, false, nil
+}
+
+func (s *Service) claimOnce(ctx context.Context) (outboxRow, bool, error) {
 	var row outboxRow
 	found := false
 	err := s.db.Tx(ctx, func(tx *gorm.DB) error {
@@ -294,7 +309,8 @@ func (s *Service) claim(ctx context.Context) (outboxRow, bool, error) {
 			return res.Error
 		}
 		if res.RowsAffected != 1 {
-			return nil // taken by another worker between the two statements
+			row.lost = true // taken by another worker between the two statements
+			return nil
 		}
 		found = true
 		return tx.Where("id = ?", ids[0]).Take(&row).Error
@@ -302,7 +318,10 @@ func (s *Service) claim(ctx context.Context) (outboxRow, bool, error) {
 	if err != nil {
 		return outboxRow{}, false, fmt.Errorf("mail: claim: %w", err)
 	}
-	return row, found, nil
+	if !found {
+		return outboxRow{lost: row.lost}, false, nil
+	}
+	return row, true, nil
 }
 
 // finish writes the result of the claim row holds, if it still holds it.

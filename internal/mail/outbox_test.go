@@ -182,7 +182,7 @@ func addressOne(h netmail.Header, key string) (*netmail.Address, error) {
 func TestDeliverOverSTARTTLSWithAuth(t *testing.T) {
 	testenv.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		clinicID := setup(t, d)
-		srv := startSMTP(t, false)
+		srv := startSMTP(t, modeSTARTTLS)
 		clk := testenv.NewClock(testenv.Start)
 		s := service(t, d, clk, mail.Config{URL: srv.URL("smtp"), TLSConfig: tlsTrusting(srv)})
 		enqueue(t, d, s, invitation("new.doctor@harbour.test", clinicID), reviewRequested("dr.tan@harbour.test", clinicID))
@@ -275,7 +275,7 @@ func tlsTrusting(srv *smtpServer) *tls.Config { return &tls.Config{RootCAs: srv.
 func TestDeliverOverImplicitTLS(t *testing.T) {
 	d := testenv.OpenSQLite(t)
 	clinicID := setup(t, d)
-	srv := startSMTP(t, true)
+	srv := startSMTP(t, modeImplicit)
 	s := service(t, d, testenv.NewClock(testenv.Start), mail.Config{URL: srv.URL("smtps"), TLSConfig: tlsTrusting(srv)})
 	enqueue(t, d, s, invitation("new.doctor@harbour.test", clinicID))
 	if n := deliver(t, s); n != 1 {
@@ -408,7 +408,7 @@ func TestWithoutSMTPMailIsStoredForPlatformAdmins(t *testing.T) {
 func TestTemporaryFailureRetriesWithBackoffThenFails(t *testing.T) {
 	testenv.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		clinicID := setup(t, d)
-		srv := startSMTP(t, false)
+		srv := startSMTP(t, modeSTARTTLS)
 		srv.Reject("data", &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "Mailbox busy, try later"})
 		clk := testenv.NewClock(testenv.Start)
 		s := service(t, d, clk, mail.Config{URL: srv.URL("smtp"), TLSConfig: tlsTrusting(srv),
@@ -483,7 +483,7 @@ func TestTemporaryFailureRetriesWithBackoffThenFails(t *testing.T) {
 func TestPermanentRejectionFailsAtOnce(t *testing.T) {
 	testenv.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		clinicID := setup(t, d)
-		srv := startSMTP(t, false)
+		srv := startSMTP(t, modeSTARTTLS)
 		srv.Reject("rcpt", &smtp.SMTPError{Code: 554, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "Relay access denied"})
 		s := service(t, d, testenv.NewClock(testenv.Start), mail.Config{URL: srv.URL("smtp"), TLSConfig: tlsTrusting(srv)})
 		enqueue(t, d, s, invitation("a@harbour.test", clinicID), invitation("b@harbour.test", clinicID))

@@ -49,6 +49,10 @@ type smtpServer struct {
 	attempts int // MAIL FROM commands seen
 	// reject answers "rcpt" or "data" with an SMTP error, when set.
 	reject map[string]*smtp.SMTPError
+	// noAuth accepts mail without AUTH (a local relay).
+	noAuth bool
+	// Delivered receives a value for every accepted message.
+	Delivered chan struct{}
 }
 
 // selfSigned makes a certificate for 127.0.0.1 and a pool trusting it.
@@ -82,17 +86,25 @@ func selfSigned(t testing.TB) (tls.Certificate, *x509.CertPool) {
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: cert}, pool
 }
 
-// startSMTP starts the server; implicit serves TLS from the first byte
-// (smtps://) instead of offering STARTTLS.
-func startSMTP(t testing.TB, implicit bool) *smtpServer {
+// The ways the test server protects its connections.
+const (
+	modeSTARTTLS = "starttls" // offers STARTTLS, AUTH only after it
+	modeImplicit = "implicit" // TLS from the first byte (smtps://)
+	modePlain    = "plain"    // no TLS at all, no AUTH: a local relay
+)
+
+// startSMTP starts the server in mode.
+func startSMTP(t testing.TB, mode string) *smtpServer {
 	t.Helper()
 	cert, pool := selfSigned(t)
-	ts := &smtpServer{Pool: pool, reject: map[string]*smtp.SMTPError{}}
+	ts := &smtpServer{Pool: pool, reject: map[string]*smtp.SMTPError{}, noAuth: mode == modePlain, Delivered: make(chan struct{}, 1000)}
 	srv := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) {
 		return &session{srv: ts, conn: c}, nil
 	}))
 	srv.Domain = "127.0.0.1"
-	srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	if mode != modePlain {
+		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
 	srv.AllowInsecureAuth = false
 	srv.ReadTimeout = 30 * time.Second
 	srv.WriteTimeout = 30 * time.Second
@@ -101,7 +113,7 @@ func startSMTP(t testing.TB, implicit bool) *smtpServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if implicit {
+	if mode == modeImplicit {
 		l = tls.NewListener(l, srv.TLSConfig)
 	}
 	go srv.Serve(l)
@@ -168,7 +180,7 @@ func (s *session) Auth(mech string) (sasl.Server, error) {
 }
 
 func (s *session) Mail(from string, _ *smtp.MailOptions) error {
-	if s.user == "" {
+	if s.user == "" && !s.srv.noAuth {
 		return smtp.ErrAuthRequired
 	}
 	s.srv.mu.Lock()
@@ -202,6 +214,7 @@ func (s *session) Data(r io.Reader) error {
 	s.srv.mu.Lock()
 	s.srv.msgs = append(s.srv.msgs, s.cur)
 	s.srv.mu.Unlock()
+	s.srv.Delivered <- struct{}{}
 	return nil
 }
 
