@@ -18,7 +18,8 @@ type Outbox interface {
 	Sending() bool
 	// Outbox lists mail newest first (forbidden for anyone but a platform admin).
 	Outbox(ctx context.Context, actor authz.Actor, f mail.OutboxFilter) ([]mail.OutboxMail, error)
-	// Retry queues a failed mail again (forbidden, not_found, invalid_state).
+	// Retry queues a failed mail (or, with a server, a stored one) again
+	// (forbidden, not_found, invalid_state).
 	Retry(ctx context.Context, actor authz.Actor, id int64) error
 }
 

@@ -468,13 +468,18 @@ func (s *Service) OutboxMessage(ctx context.Context, actor authz.Actor, id int64
 }
 
 // Retry queues a failed mail again with a fresh set of attempts (after the
-// operator fixed the server settings). Platform admins only; not_found for
-// an unknown id; invalid_state unless the mail failed.
+// operator fixed the server settings), or a stored one once an SMTP server
+// is configured. Platform admins only; not_found for an unknown id;
+// invalid_state for any other mail.
 func (s *Service) Retry(ctx context.Context, actor authz.Actor, id int64) error {
 	if !actor.PlatformAdmin {
 		return errOutboxForbidden
 	}
-	res := s.db.WithContext(ctx).Model(&outboxRow{}).Where("id = ? AND status = ?", id, string(StatusFailed)).
+	again := []string{string(StatusFailed)}
+	if s.sender != nil {
+		again = append(again, string(StatusStored))
+	}
+	res := s.db.WithContext(ctx).Model(&outboxRow{}).Where("id = ? AND status IN ?", id, again).
 		Updates(map[string]any{"status": string(StatusQueued), "attempts": 0, "next_attempt_at": s.clock()})
 	if res.Error != nil {
 		return fmt.Errorf("mail: retry: %w", res.Error)
@@ -486,5 +491,8 @@ func (s *Service) Retry(ctx context.Context, actor authz.Actor, id int64) error 
 	if _, err := s.OutboxMessage(ctx, actor, id); err != nil {
 		return err
 	}
-	return errs.Conflict("invalid_state", "only a failed mail can be retried")
+	if s.sender == nil {
+		return errs.Conflict("invalid_state", "only a failed mail can be sent again, and stored mail only once a mail server is configured")
+	}
+	return errs.Conflict("invalid_state", "only a failed or stored mail can be sent again")
 }

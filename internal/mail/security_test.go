@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/clinicpress/clinicpress/internal/db"
+	"github.com/clinicpress/clinicpress/internal/errs"
 	"github.com/clinicpress/clinicpress/internal/mail"
 	"github.com/clinicpress/clinicpress/internal/testenv"
 )
@@ -130,5 +131,38 @@ func TestRunDeliversOnKick(t *testing.T) {
 	waitFor(t, stopped, "Run to stop")
 	if got := srv.Messages(); len(got) != 2 || got[1].To[0] != "b@harbour.test" {
 		t.Errorf("delivered %+v", got)
+	}
+}
+
+func TestStoredMailCanBeSentOnceSMTPIsConfigured(t *testing.T) {
+	d := testenv.OpenSQLite(t)
+	clinicID := setup(t, d)
+	clk := testenv.NewClock(testenv.Start)
+	store := service(t, d, clk, mail.Config{})
+	enqueue(t, d, store, invitation("a@harbour.test", clinicID))
+	deliver(t, store)
+	m := outbox(t, store)[0]
+	if err := store.Retry(context.Background(), platform, m.ID); !errs.HasCode(err, "invalid_state") {
+		t.Errorf("sending stored mail again without a server: %v", err)
+	}
+	srv := startSMTP(t, modeSTARTTLS)
+	s := service(t, d, clk, mail.Config{URL: srv.URL("smtp"), TLSConfig: tlsTrusting(srv)})
+	if n := deliver(t, s); n != 0 {
+		t.Fatalf("stored mail went out without anyone asking: %d", n)
+	}
+	if err := s.Retry(context.Background(), member, m.ID); !errs.HasCode(err, "forbidden") {
+		t.Errorf("member: %v", err)
+	}
+	if err := s.Retry(context.Background(), platform, m.ID+1); !errs.HasCode(err, "not_found") {
+		t.Errorf("unknown mail: %v", err)
+	}
+	if err := s.Retry(context.Background(), platform, m.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n := deliver(t, s); n != 1 || len(srv.Messages()) != 1 {
+		t.Fatalf("after Retry: %d", n)
+	}
+	if err := s.Retry(context.Background(), platform, m.ID); !errs.HasCode(err, "invalid_state") {
+		t.Errorf("sending a sent mail again: %v", err)
 	}
 }
