@@ -37,6 +37,10 @@ const (
 )
 
 // Branding is the clinic's look in a mail's HTML part and its sender name.
+// It is the clinic's own data, so it never makes a mail fail: a colour
+// that is not "#rrggbb" becomes DefaultColor, a logo that is not an
+// absolute https:// link is left out (make a site-relative logo absolute
+// first), control characters in the name become spaces.
 type Branding struct {
 	// Name is the clinic's name: the mail's sender name and heading.
 	Name string
@@ -119,17 +123,6 @@ func (m Message) Validate() error {
 	if msg := checkHeaderText(m.Subject, MaxSubject); msg != "" {
 		v.Add("subject", "%s", msg)
 	}
-	if msg := checkHeaderText(m.Brand.Name, 120); msg != "" && m.Brand.Name != "" {
-		v.Add("brand.name", "%s", msg)
-	}
-	if m.Brand.Color != "" && !colorRE.MatchString(m.Brand.Color) {
-		v.Add("brand.color", "must look like #1f5f99")
-	}
-	if m.Brand.LogoURL != "" {
-		if u, err := url.Parse(m.Brand.LogoURL); err != nil || u.Scheme != "https" || u.Host == "" || hasControl(m.Brand.LogoURL) {
-			v.Add("brand.logo_url", "must be an https:// link")
-		}
-	}
 	if !validLink(m.ActionURL) {
 		v.Add("action_url", "must be an absolute http(s) link to the admin screen")
 	}
@@ -147,6 +140,7 @@ func Render(m Message) (Rendered, error) {
 	if err := m.Validate(); err != nil {
 		return Rendered{}, err
 	}
+	m.Brand = m.Brand.normalized()
 	data := struct {
 		Message
 		Color, Label string
@@ -169,6 +163,28 @@ func Render(m Message) (Rendered, error) {
 		return Rendered{}, err
 	}
 	return Rendered{Subject: m.Subject, Text: t.String(), HTML: h.String()}, nil
+}
+
+// normalized is b made safe to render and to use as a sender name.
+func (b Branding) normalized() Branding {
+	name := strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(b.Name, ""))
+	name = strings.Join(strings.Fields(name), " ")
+	if utf8.RuneCountInString(name) > 120 {
+		name = string([]rune(name)[:120])
+	}
+	out := Branding{Name: name, Color: b.Color}
+	if !colorRE.MatchString(out.Color) {
+		out.Color = ""
+	}
+	if u, err := url.Parse(b.LogoURL); err == nil && u.Scheme == "https" && u.Host != "" && validLink(b.LogoURL) {
+		out.LogoURL = b.LogoURL
+	}
+	return out
 }
 
 // ParseAddress checks that s is one bare email address (no display name,

@@ -141,7 +141,7 @@ func (s *Service) Enqueue(tx *gorm.DB, m Message) error {
 	}
 	now := s.clock()
 	row := outboxRow{
-		MessageID: "cp." + hex.EncodeToString(token), Kind: string(m.Kind), FromName: m.Brand.Name,
+		MessageID: "cp." + hex.EncodeToString(token), Kind: string(m.Kind), FromName: m.Brand.normalized().Name,
 		To: m.To, Subject: r.Subject, TextBody: r.Text, HTMLBody: r.HTML, UnsubscribeURL: m.UnsubscribeURL,
 		Status: string(StatusQueued), NextAttemptAt: now, CreatedAt: now,
 	}
