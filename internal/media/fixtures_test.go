@@ -47,7 +47,7 @@ type world struct {
 	readOnly scope // may read clinic A only
 }
 
-func insertID(t *testing.T, d *db.DB, q, sel string, args ...any) int64 {
+func insertID(t testing.TB, d *db.DB, q, sel string, args ...any) int64 {
 	t.Helper()
 	if err := d.Exec(q, args...).Error; err != nil {
 		t.Fatal(err)
@@ -60,7 +60,7 @@ func insertID(t *testing.T, d *db.DB, q, sel string, args ...any) int64 {
 }
 
 // newWorld migrates d and inserts the clinics and users rows directly.
-func newWorld(t *testing.T, d *db.DB, opt Options) *world {
+func newWorld(t testing.TB, d *db.DB, opt Options) *world {
 	t.Helper()
 	ctx := context.Background()
 	if err := d.MigrateUp(ctx); err != nil {

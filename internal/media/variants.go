@@ -35,11 +35,13 @@ func (s *Service) GenerateVariants(ctx context.Context, clinicID, mediaID int64)
 	widths := slices.Clone(s.opt.Widths)
 	slices.Sort(widths)
 	widths = slices.Compact(widths)
-	var todo []int
+	var eligible []int
+	todo := map[int]bool{}
 	for _, w := range widths {
 		if w <= 0 || w >= r.Width {
 			continue
 		}
+		eligible = append(eligible, w)
 		if v, ok := have[w]; ok {
 			ok, err := s.store.Exists(ctx, v.StorageKey)
 			if err != nil {
@@ -49,17 +51,19 @@ func (s *Service) GenerateVariants(ctx context.Context, clinicID, mediaID int64)
 				continue
 			}
 		}
-		todo = append(todo, w)
+		todo[w] = true
 	}
 	if len(todo) > 0 {
-		if err := s.makeVariants(ctx, r, todo); err != nil {
+		if err := s.makeVariants(ctx, r, eligible, todo); err != nil {
 			return err
 		}
 	}
 	return tx.Exec(`UPDATE media SET variants_at = ? WHERE clinic_id = ? AND id = ? AND variants_at IS NULL`, s.now(), clinicID, mediaID).Error
 }
 
-func (s *Service) makeVariants(ctx context.Context, r mediaRow, widths []int) error {
+// makeVariants scales the original down the chain of eligible widths and
+// stores those in todo.
+func (s *Service) makeVariants(ctx context.Context, r mediaRow, widths []int, todo map[int]bool) error {
 	if err := s.acquire(ctx); err != nil {
 		return err
 	}
@@ -73,12 +77,24 @@ func (s *Service) makeVariants(ctx context.Context, r mediaRow, widths []int) er
 	if err != nil {
 		return fmt.Errorf("media: decode original %d: %w", r.ID, err)
 	}
-	for _, w := range widths {
+	// Widest first, each narrower variant scaled from the previous one:
+	// Catmull-Rom's cost follows the source size, so for a 12-megapixel
+	// photo the job takes 1.1 s instead of 1.9 s (BenchmarkGenerateVariants).
+	// widths is sorted ascending and always the whole chain, even when
+	// only one width is missing, so a variant's bytes depend only on the
+	// original and the configured widths.
+	src := img
+	for i := len(widths) - 1; i >= 0; i-- {
+		w := widths[i]
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		h := max(1, int(math.Round(float64(r.Height)*float64(w)/float64(r.Width))))
-		small := scale(img, w, h)
+		small := scale(src, w, h)
+		src = small
+		if !todo[w] {
+			continue
+		}
 		f, err := s.writeTemp("clinicpress-variant-*", func(wr io.Writer) error { return encode(wr, small, r.ContentType, s.opt.JPEGQuality) })
 		if err != nil {
 			return err
