@@ -24,7 +24,6 @@ import (
 	"github.com/clinicpress/clinicpress/internal/audit"
 	"github.com/clinicpress/clinicpress/internal/db"
 	"github.com/clinicpress/clinicpress/internal/demo"
-	"github.com/clinicpress/clinicpress/internal/jobs"
 )
 
 const usage = `usage: clinicpress <command> [flags]
@@ -181,7 +180,9 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	jobsDone := jobs.Start(ctx, a.Jobs...)
+	if err := a.Jobs.Start(ctx); err != nil {
+		return err
+	}
 	go a.Authz.Watch(ctx, 10*time.Second)
 
 	errc := make(chan error, 1)
@@ -196,7 +197,13 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := a.HTTP.ShutdownWithTimeout(25 * time.Second); err != nil {
 		slog.Error("shutdown", "err", err)
 	}
-	<-jobsDone
+	// Running jobs get the rest of the grace period; one still running
+	// then is cancelled and goes back to the queue for another instance.
+	jctx, jcancel := context.WithTimeout(context.WithoutCancel(ctx), 25*time.Second)
+	defer jcancel()
+	if err := a.Jobs.Stop(jctx); err != nil {
+		slog.Error("stopping jobs", "err", err)
+	}
 	slog.Info("stopped")
 	return nil
 }
