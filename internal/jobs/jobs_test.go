@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -55,7 +56,9 @@ func instance(t *testing.T, d *db.DB) *db.DB {
 // quickRetry retries a failed job almost at once.
 type quickRetry struct{}
 
-func (quickRetry) NextRetry(*rivertype.JobRow) time.Time { return time.Now().Add(20 * time.Millisecond) }
+func (quickRetry) NextRetry(*rivertype.JobRow) time.Time {
+	return time.Now().Add(20 * time.Millisecond)
+}
 
 // newQueue builds a queue with short test intervals; started ones stop at
 // the end of the test.
@@ -112,6 +115,16 @@ func listJobs(t *testing.T, q *jobs.Queue, kind string, states ...rivertype.JobS
 		t.Fatal(err)
 	}
 	return res.Jobs
+}
+
+// articleOf decodes an article job's arguments.
+func articleOf(t *testing.T, args []byte) (clinicID, articleID int64) {
+	t.Helper()
+	var a jobs.PublishArticleArgs
+	if err := json.Unmarshal(args, &a); err != nil {
+		t.Fatalf("args %s: %v", args, err)
+	}
+	return a.ClinicID, a.ArticleID
 }
 
 // calls records what an ArticleFunc was called with.
@@ -196,7 +209,7 @@ func TestInsertTxFollowsTheTransaction(t *testing.T) {
 		if len(got) != 1 || got[0].State != rivertype.JobStateScheduled || !got[0].ScheduledAt.Round(time.Second).Equal(far.Round(time.Second)) {
 			t.Fatalf("after commit: %+v", got)
 		}
-		if !strings.Contains(string(got[0].EncodedArgs), `"article_id":2`) {
+		if c, a := articleOf(t, got[0].EncodedArgs); c != 1 || a != 2 {
 			t.Fatalf("args %s", got[0].EncodedArgs)
 		}
 
@@ -293,7 +306,7 @@ func TestUniquePerArticleAndCancel(t *testing.T) {
 		}
 		var mine []*rivertype.JobRow
 		for _, j := range waiting(jobs.KindPublishArticle) {
-			if strings.Contains(string(j.EncodedArgs), `"article_id":10`) && strings.Contains(string(j.EncodedArgs), `"clinic_id":1,`) {
+			if c, a := articleOf(t, j.EncodedArgs); c == 1 && a == 10 {
 				mine = append(mine, j)
 			}
 		}
@@ -386,7 +399,7 @@ func TestFailingJobRetriesThenGivesUp(t *testing.T) {
 			byKind[f.Kind] = f
 		}
 		f := byKind[jobs.KindPublishArticle]
-		if f.ClinicID != 7 || f.Attempt != 3 || !strings.Contains(f.Error, "store unreachable") || !strings.Contains(string(f.Args), `"article_id":1`) {
+		if f.ClinicID != 7 || f.Attempt != 3 || !strings.Contains(f.Error, "store unreachable") || func() bool { _, a := articleOf(t, f.Args); return a != 1 }() {
 			t.Fatalf("article failure %+v", f)
 		}
 		if p := byKind["always_broken"]; p.Attempt != 2 || p.ClinicID != 0 || !strings.Contains(p.Error, "broken periodic") {
