@@ -70,6 +70,10 @@ type Local struct {
 // backoff and, after its last attempt, discarded and reported.
 type ArticleFunc func(ctx context.Context, clinicID, articleID int64) error
 
+// Snooze, returned by a job's function, runs the job again after d
+// without counting an attempt (for example while the article is locked).
+func Snooze(d time.Duration) error { return river.JobSnooze(d) }
+
 // Failure is a job that gave up (River's "discarded" state).
 type Failure struct {
 	JobID    int64
@@ -98,6 +102,11 @@ type Config struct {
 	OnDiscard func(ctx context.Context, f Failure)
 
 	Logger *slog.Logger // nil: slog.Default(); River's own logs at warn and above
+
+	// Middleware wraps every job's work (rivertype.WorkerMiddleware) or
+	// insert (rivertype.JobInsertMiddleware): the place for metrics by
+	// kind and outcome.
+	Middleware []rivertype.Middleware
 
 	// Tuning; zero values take the defaults above or River's.
 	ID                  string        // client ID, unique per instance (default random)
@@ -196,6 +205,7 @@ func New(cfg Config) (*Queue, error) {
 		Workers:                     workers,
 		PeriodicJobs:                periodic,
 		ErrorHandler:                errorHandler{q},
+		Middleware:                  cfg.Middleware,
 		MaxAttempts:                 cfg.ArticleMaxAttempts,
 		RetryPolicy:                 cfg.RetryPolicy,
 		JobTimeout:                  cfg.JobTimeout,

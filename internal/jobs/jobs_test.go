@@ -342,6 +342,66 @@ func TestArticleJobFiresWhenDue(t *testing.T) {
 	})
 }
 
+// countWorks is a worker middleware counting worked jobs by kind and outcome.
+type countWorks struct {
+	river.MiddlewareDefaults
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (c *countWorks) Work(ctx context.Context, job *rivertype.JobRow, doInner func(context.Context) error) error {
+	err := doInner(ctx)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	outcome := "ok"
+	if err != nil {
+		outcome = "error"
+	}
+	c.n[job.Kind+" "+outcome]++
+	return err
+}
+
+func (c *countWorks) get(key string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n[key]
+}
+
+// TestSnoozeAndMiddleware: a function that snoozes runs again later
+// without using up an attempt; the configured middleware sees each run.
+func TestSnoozeAndMiddleware(t *testing.T) {
+	migrated(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		pub := newCalls()
+		mw := &countWorks{n: map[string]int{}}
+		q := newQueue(t, d, jobs.Config{
+			ArticleMaxAttempts: 1,
+			Middleware:         []rivertype.Middleware{mw},
+			PublishArticle: pub.fn("a", func(clinicID, articleID int64) error {
+				if pub.count(clinicID, articleID) < 3 {
+					return jobs.Snooze(10 * time.Millisecond)
+				}
+				return nil
+			}),
+		}, true)
+		if err := d.Tx(ctx, func(tx *gorm.DB) error { return q.SchedulePublishTx(ctx, tx, 4, 40, time.Now()) }); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "the snoozed job to complete", func() bool {
+			return len(listJobs(t, q, jobs.KindPublishArticle, rivertype.JobStateCompleted)) == 1
+		})
+		if n := pub.count(4, 40); n != 3 {
+			t.Fatalf("ran %d times, want 3 (two snoozes, one success) within one attempt", n)
+		}
+		if got := mw.get(jobs.KindPublishArticle + " ok"); got != 1 {
+			t.Fatalf("middleware saw %d successful runs (%v)", got, mw.n)
+		}
+		if got := mw.get(jobs.KindPublishArticle + " error"); got != 2 {
+			t.Fatalf("middleware saw %d snoozes (%v)", got, mw.n)
+		}
+	})
+}
+
 // TestFailingJobRetriesThenGivesUp: a job whose function keeps failing is
 // tried ArticleMaxAttempts times, then discarded: the hook fires once
 // with its clinic and error, and Failed lists it (for its clinic only).
