@@ -183,6 +183,16 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := a.Jobs.Start(ctx); err != nil {
 		return err
 	}
+	// Running jobs get up to 25 s once the HTTP server is down; one still
+	// running then is cancelled and goes back to the queue for another
+	// instance.
+	stopJobs := func() {
+		jctx, jcancel := context.WithTimeout(context.WithoutCancel(ctx), 25*time.Second)
+		defer jcancel()
+		if err := a.Jobs.Stop(jctx); err != nil {
+			slog.Error("stopping jobs", "err", err)
+		}
+	}
 	go a.Authz.Watch(ctx, 10*time.Second)
 
 	errc := make(chan error, 1)
@@ -190,6 +200,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	slog.Info("listening", "addr", ln.Addr().String(), "db", d.Dialect)
 	select {
 	case err := <-errc:
+		stopJobs()
 		return err
 	case <-ctx.Done():
 	}
@@ -197,13 +208,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := a.HTTP.ShutdownWithTimeout(25 * time.Second); err != nil {
 		slog.Error("shutdown", "err", err)
 	}
-	// Running jobs get the rest of the grace period; one still running
-	// then is cancelled and goes back to the queue for another instance.
-	jctx, jcancel := context.WithTimeout(context.WithoutCancel(ctx), 25*time.Second)
-	defer jcancel()
-	if err := a.Jobs.Stop(jctx); err != nil {
-		slog.Error("stopping jobs", "err", err)
-	}
+	stopJobs()
 	slog.Info("stopped")
 	return nil
 }
