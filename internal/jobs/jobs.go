@@ -148,15 +148,15 @@ func New(cfg Config) (*Queue, error) {
 	q := &Queue{cfg: cfg, log: cmp.Or(cfg.Logger, slog.Default())}
 
 	workers := river.NewWorkers()
-	article := func(name string, fn *ArticleFunc) func(ctx context.Context, clinicID, articleID int64) error {
-		return func(ctx context.Context, clinicID, articleID int64) error {
-			if *fn == nil {
+	article := func(name string, fn ArticleFunc) ArticleFunc {
+		if fn == nil {
+			return func(context.Context, int64, int64) error {
 				return fmt.Errorf("jobs: no %s function wired", name)
 			}
-			return (*fn)(ctx, clinicID, articleID)
 		}
+		return fn
 	}
-	pub, unpub := article("publish", &q.cfg.PublishArticle), article("unpublish", &q.cfg.UnpublishArticle)
+	pub, unpub := article("publish", cfg.PublishArticle), article("unpublish", cfg.UnpublishArticle)
 	if err := river.AddWorkerSafely(workers, river.WorkFunc(func(ctx context.Context, j *river.Job[PublishArticleArgs]) error {
 		return pub(ctx, j.Args.ClinicID, j.Args.ArticleID)
 	})); err != nil {
@@ -409,9 +409,17 @@ type minLevel struct {
 	h   slog.Handler
 }
 
+// Enabled reports whether l is at or above the minimum and the wrapped
+// handler takes it.
 func (m minLevel) Enabled(ctx context.Context, l slog.Level) bool {
 	return l >= m.min && m.h.Enabled(ctx, l)
 }
+
+// Handle passes r on.
 func (m minLevel) Handle(ctx context.Context, r slog.Record) error { return m.h.Handle(ctx, r) }
-func (m minLevel) WithAttrs(a []slog.Attr) slog.Handler            { return minLevel{m.min, m.h.WithAttrs(a)} }
-func (m minLevel) WithGroup(n string) slog.Handler                 { return minLevel{m.min, m.h.WithGroup(n)} }
+
+// WithAttrs keeps the minimum.
+func (m minLevel) WithAttrs(a []slog.Attr) slog.Handler { return minLevel{m.min, m.h.WithAttrs(a)} }
+
+// WithGroup keeps the minimum.
+func (m minLevel) WithGroup(n string) slog.Handler { return minLevel{m.min, m.h.WithGroup(n)} }

@@ -594,3 +594,27 @@ func TestConfigRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestUnwiredArticleJobGivesUp: until the domain wires its function, an
+// article job does not silently succeed: it fails and is reported.
+func TestUnwiredArticleJobGivesUp(t *testing.T) {
+	migrated(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		q := newQueue(t, d, jobs.Config{ArticleMaxAttempts: 1}, true)
+		if _, err := q.Insert(ctx, jobs.UnpublishArticleArgs{ClinicID: 2, ArticleID: 3}, nil); err != nil {
+			t.Fatal(err)
+		}
+		var f []jobs.Failure
+		waitFor(t, "the unwired job to be discarded", func() bool {
+			var err error
+			f, err = q.FailedForClinic(ctx, 2, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(f) == 1
+		})
+		if f[0].Kind != jobs.KindUnpublishArticle || !strings.Contains(f[0].Error, "no unpublish function wired") {
+			t.Fatalf("failure %+v", f[0])
+		}
+	})
+}
