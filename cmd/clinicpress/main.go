@@ -14,6 +14,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -23,14 +24,13 @@ import (
 	"github.com/clinicpress/clinicpress/internal/audit"
 	"github.com/clinicpress/clinicpress/internal/db"
 	"github.com/clinicpress/clinicpress/internal/demo"
-	"github.com/clinicpress/clinicpress/internal/jobs"
 )
 
 const usage = `usage: clinicpress <command> [flags]
 
 commands:
   serve                         run the web server (API, admin, public sites)
-  migrate up|down|status        manage the database schema
+  migrate up|down|status        manage the database schema (ours and the job queue's)
   user create --email E --name N --password-stdin [--platform-admin]
   demo                          seed the demo clinics (idempotent) and print their logins
   audit verify                  recompute every clinic's audit hash chain
@@ -144,10 +144,18 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	withDemo := fs.Bool("demo", envBool("demo"), "seed the demo clinics and print their logins (CLINICPRESS_DEMO)")
 	themes := fs.String("themes-dir", env("themes-dir", ""), "directory of themes overriding the built-in ones (CLINICPRESS_THEMES_DIR)")
 	proxies := fs.String("trusted-proxies", env("trusted-proxies", ""), "comma-separated proxy IPs/CIDRs whose X-Forwarded-For is trusted (CLINICPRESS_TRUSTED_PROXIES)")
+	maxConns := fs.Int("db-max-conns", 0, fmt.Sprintf("database connections per instance, job queue included (default %d on PostgreSQL, %d on SQLite) (CLINICPRESS_DB_MAX_CONNS)", db.DefaultPostgresMaxConns, db.DefaultSQLiteMaxConns))
+	if v := env("db-max-conns", ""); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return fmt.Errorf("CLINICPRESS_DB_MAX_CONNS=%q: want a number >= 0", v)
+		}
+		*maxConns = n
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	d, err := db.Open(*dsn)
+	d, err := db.OpenWith(*dsn, db.Options{MaxConns: *maxConns})
 	if err != nil {
 		return err
 	}
@@ -172,13 +180,26 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	jobsDone := jobs.Start(ctx, a.Jobs...)
+	if err := a.Jobs.Start(ctx); err != nil {
+		return err
+	}
+	// Running jobs get up to 25 s once the HTTP server is down; one still
+	// running then is cancelled and goes back to the queue for another
+	// instance.
+	stopJobs := func() {
+		jctx, jcancel := context.WithTimeout(context.WithoutCancel(ctx), 25*time.Second)
+		defer jcancel()
+		if err := a.Jobs.Stop(jctx); err != nil {
+			slog.Error("stopping jobs", "err", err)
+		}
+	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- a.HTTP.Listener(ln) }()
 	slog.Info("listening", "addr", ln.Addr().String(), "db", d.Dialect)
 	select {
 	case err := <-errc:
+		stopJobs()
 		return err
 	case <-ctx.Done():
 	}
@@ -186,7 +207,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := a.HTTP.ShutdownWithTimeout(25 * time.Second); err != nil {
 		slog.Error("shutdown", "err", err)
 	}
-	<-jobsDone
+	stopJobs()
 	slog.Info("stopped")
 	return nil
 }
@@ -229,6 +250,19 @@ func migrate(ctx context.Context, args []string, stdout io.Writer) error {
 				state = "applied " + s.At.UTC().Format(time.RFC3339)
 			}
 			fmt.Fprintf(stdout, "%05d  %-40s %s\n", s.Version, s.Path, state)
+		}
+		// River's job queue tables (applied first by "up", removed
+		// last by "down"); River keeps no time of application.
+		rst, err := d.RiverStatus(ctx)
+		if err != nil {
+			return err
+		}
+		for _, s := range rst {
+			state := "pending"
+			if s.Applied {
+				state = "applied"
+			}
+			fmt.Fprintf(stdout, "river  %-40s %s\n", s.Path, state)
 		}
 		return nil
 	}

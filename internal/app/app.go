@@ -45,7 +45,7 @@ type App struct {
 	Themes   *theme.Engine
 	Site     *site.Site
 	HTTP     *fiber.App
-	Jobs     []jobs.Job
+	Jobs     *jobs.Queue
 
 	mu        sync.RWMutex
 	listeners []func(clinicID int64)
@@ -88,16 +88,25 @@ func Build(ctx context.Context, cfg Config) (*App, error) {
 	a.Themes = eng
 	a.Clinics = clinic.New(cfg.DB, z, a.Accounts, eng, cfg.Now, a.changed)
 	a.Articles = article.New(cfg.DB, a.Clinics, cfg.Now, a.changed)
-	a.Jobs = []jobs.Job{
-		{Name: "scheduled-publish", Interval: 15 * time.Second, Run: a.Articles.FireScheduled},
-		{Name: "review-overdue", Interval: 5 * time.Minute, Run: a.Articles.ApplyOverdue},
-		{Name: "sweep-sessions", Interval: time.Hour, Run: a.Accounts.Sweep},
-	}
 
 	apiPart := &api.API{Accounts: a.Accounts, Clinics: a.Clinics, Articles: a.Articles}
 	a.Site = site.New(site.Config{DB: cfg.DB, Clinics: a.Clinics, Articles: a.Articles, Themes: eng, Now: cfg.Now})
 	a.OnChange(a.Site.Changed)
-	a.Jobs = append(a.Jobs, jobs.Job{Name: "site-epochs", Interval: 2 * time.Second, Run: a.Site.PollEpochs})
+	// Background work: River periodic jobs run once per period across all
+	// instances (the leader enqueues them); the site-epoch poll refreshes
+	// this instance's cache, so every instance runs it for itself.
+	a.Jobs, err = jobs.New(jobs.Config{
+		DB: cfg.DB,
+		Periodic: []jobs.Periodic{
+			{Kind: "scheduled_publish", Interval: 15 * time.Second, Run: a.Articles.FireScheduled},
+			{Kind: "review_overdue", Interval: 5 * time.Minute, Run: a.Articles.ApplyOverdue},
+			{Kind: "sweep_sessions", Interval: time.Hour, Run: a.Accounts.Sweep},
+		},
+		Local: []jobs.Local{{Name: "site-epochs", Interval: 2 * time.Second, Run: a.Site.PollEpochs}},
+	})
+	if err != nil {
+		return nil, err
+	}
 
 	// Parts are mounted in order; the public site's catch-all goes last.
 	parts := []server.Part{

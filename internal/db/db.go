@@ -3,6 +3,7 @@
 package db
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -13,9 +14,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/glebarez/sqlite"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 	"gorm.io/driver/postgres"
@@ -39,7 +42,26 @@ type DB struct {
 	*gorm.DB
 	Dialect Dialect
 	SQL     *sql.DB
+
+	dsn     string
+	pgxOnce sync.Once
+	pgx     *pgxpool.Pool
+	pgxErr  error
 }
+
+// Options tune how a database is opened; the zero value is the default.
+type Options struct {
+	// MaxConns caps the connection pool (0: 20 on PostgreSQL, 8 on SQLite).
+	// On PostgreSQL every instance holds up to this many connections, plus
+	// one LISTEN connection for the job queue.
+	MaxConns int
+}
+
+// Default pool sizes per instance.
+const (
+	DefaultPostgresMaxConns = 20
+	DefaultSQLiteMaxConns   = 8
+)
 
 // DefaultDSN is where the embedded database lives unless told otherwise.
 const DefaultDSN = "sqlite:./data/clinicpress.db"
@@ -48,7 +70,13 @@ const DefaultDSN = "sqlite:./data/clinicpress.db"
 // "postgres://...". SQLite runs in WAL mode with a busy timeout, foreign
 // keys on and immediate transactions, so concurrent writers queue instead
 // of failing with "database is locked".
-func Open(dsn string) (*DB, error) {
+func Open(dsn string) (*DB, error) { return OpenWith(dsn, Options{}) }
+
+// OpenWith is Open with pool options.
+func OpenWith(dsn string, opt Options) (*DB, error) {
+	if opt.MaxConns < 0 {
+		return nil, fmt.Errorf("db: max conns %d < 0", opt.MaxConns)
+	}
 	cfg := &gorm.Config{
 		SkipDefaultTransaction: true,
 		Logger:                 logger.Discard,
@@ -80,10 +108,11 @@ func Open(dsn string) (*DB, error) {
 		if err != nil {
 			return nil, err
 		}
-		sqlDB.SetMaxOpenConns(8)
-		sqlDB.SetMaxIdleConns(8)
+		n := cmp.Or(opt.MaxConns, DefaultSQLiteMaxConns)
+		sqlDB.SetMaxOpenConns(n)
+		sqlDB.SetMaxIdleConns(n)
 		sqlDB.SetConnMaxLifetime(0)
-		return &DB{DB: g, Dialect: SQLite, SQL: sqlDB}, nil
+		return &DB{DB: g, Dialect: SQLite, SQL: sqlDB, dsn: dsn}, nil
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		g, err := gorm.Open(postgres.Open(dsn), cfg)
 		if err != nil {
@@ -93,10 +122,11 @@ func Open(dsn string) (*DB, error) {
 		if err != nil {
 			return nil, err
 		}
-		sqlDB.SetMaxOpenConns(20)
-		sqlDB.SetMaxIdleConns(10)
+		n := cmp.Or(opt.MaxConns, DefaultPostgresMaxConns)
+		sqlDB.SetMaxOpenConns(n)
+		sqlDB.SetMaxIdleConns(max(n/2, 1))
 		sqlDB.SetConnMaxLifetime(30 * time.Minute)
-		return &DB{DB: g, Dialect: Postgres, SQL: sqlDB}, nil
+		return &DB{DB: g, Dialect: Postgres, SQL: sqlDB, dsn: dsn}, nil
 	}
 	return nil, fmt.Errorf("db: unsupported DSN %q: use sqlite:PATH or postgres://", redact(dsn))
 }
@@ -109,8 +139,42 @@ func redact(dsn string) string {
 	return dsn
 }
 
-// Close closes the connection pool.
-func (d *DB) Close() error { return d.SQL.Close() }
+// DSN is the data source name the database was opened with (it may hold a
+// password: never log it).
+func (d *DB) DSN() string { return d.dsn }
+
+// PgxPool returns a small native pgx pool on the same PostgreSQL database,
+// opened on first use and closed by Close. It is for what database/sql
+// cannot do, above all LISTEN: each listener takes one connection out of
+// the pool for good, so it is not for queries. It fails on SQLite.
+func (d *DB) PgxPool() (*pgxpool.Pool, error) {
+	if d.Dialect != Postgres {
+		return nil, errors.New("db: a pgx pool needs PostgreSQL")
+	}
+	d.pgxOnce.Do(func() {
+		cfg, err := pgxpool.ParseConfig(d.dsn)
+		if err != nil {
+			d.pgxErr = fmt.Errorf("db: pgx pool: %w", err)
+			return
+		}
+		cfg.MinConns = 0
+		cfg.MaxConns = 2
+		d.pgx, d.pgxErr = pgxpool.NewWithConfig(context.Background(), cfg)
+		if d.pgxErr != nil {
+			d.pgxErr = fmt.Errorf("db: pgx pool: %w", d.pgxErr)
+		}
+	})
+	return d.pgx, d.pgxErr
+}
+
+// Close closes the connection pools.
+func (d *DB) Close() error {
+	d.pgxOnce.Do(func() {}) // no pgx pool opens after Close
+	if d.pgx != nil {
+		d.pgx.Close()
+	}
+	return d.SQL.Close()
+}
 
 // Tx runs fn in one transaction (an immediate one on SQLite): either all of
 // its writes land or none do.
@@ -170,8 +234,12 @@ func (d *DB) provider() (*goose.Provider, error) {
 	return goose.NewProvider(dialect, d.SQL, sub, opts...)
 }
 
-// MigrateUp applies every pending migration.
+// MigrateUp applies every pending migration: River's job queue tables
+// first, then ours.
 func (d *DB) MigrateUp(ctx context.Context) error {
+	if err := d.riverUp(ctx); err != nil {
+		return err
+	}
 	p, err := d.provider()
 	if err != nil {
 		return err
@@ -183,14 +251,31 @@ func (d *DB) MigrateUp(ctx context.Context) error {
 	return err
 }
 
-// MigrateDown rolls back the latest migration.
+// MigrateDown rolls back the latest of our migrations. Once none of ours
+// is left applied, it removes River's job queue tables too (they are the
+// bottom layer: nothing of ours remains that could enqueue a job).
 func (d *DB) MigrateDown(ctx context.Context) error {
 	p, err := d.provider()
 	if err != nil {
 		return err
 	}
 	_, err = p.Down(ctx)
-	return err
+	if errors.Is(err, goose.ErrNoNextVersion) {
+		// None of ours left: River's tables go, or, if they are gone
+		// too, there is nothing to roll back.
+		st, serr := d.RiverStatus(ctx)
+		if serr != nil || len(st) == 0 || !st[0].Applied {
+			return err
+		}
+		return d.riverDownAll(ctx)
+	}
+	if err != nil {
+		return err
+	}
+	if v, err := p.GetDBVersion(ctx); err != nil || v > 0 {
+		return err
+	}
+	return d.riverDownAll(ctx)
 }
 
 // MigrationStatus describes one migration.
@@ -230,6 +315,12 @@ func (d *DB) Ready(ctx context.Context) error {
 	pending, err := p.HasPending(ctx)
 	if err != nil {
 		return err
+	}
+	if !pending {
+		pending, err = d.riverPending(ctx)
+		if err != nil {
+			return err
+		}
 	}
 	if pending {
 		return errors.New("migrations pending")
