@@ -65,12 +65,21 @@ func New(cfg Config, parts ...Part) *fiber.App {
 			return api.WriteProblem(c, p)
 		},
 	}
+	var trusted proxies
 	if len(cfg.TrustedProxies) > 0 {
+		// c.IP() reads clientHeader, which clientAddr fills from
+		// X-Forwarded-For walked from the right; the raw header is never
+		// taken as an address.
+		trusted = parseProxies(cfg.TrustedProxies)
 		fc.EnableTrustedProxyCheck = true
 		fc.TrustedProxies = cfg.TrustedProxies
-		fc.ProxyHeader = fiber.HeaderXForwardedFor
+		fc.ProxyHeader = clientHeader
 	}
 	app := fiber.New(fc)
+	if trusted != nil {
+		app.Use(trusted.clientAddr)
+	}
+	app.Use(guardHeaders)
 	if cfg.Before != nil {
 		app.Use(cfg.Before)
 	}
@@ -97,25 +106,26 @@ func New(cfg Config, parts ...Part) *fiber.App {
 	return app
 }
 
-// logRequests writes one structured line per request.
+// logRequests writes one structured line per request with the status the
+// client gets: an error is turned into its answer here (through the app's
+// error handler), so 401/403/404/422 are logged as such, not as 200.
 func logRequests(c *fiber.Ctx) error {
 	start := time.Now()
-	err := c.Next()
-	status := c.Response().StatusCode()
-	if err != nil {
-		if fe, ok := err.(*fiber.Error); ok {
-			status = fe.Code
+	if err := c.Next(); err != nil {
+		if herr := c.App().ErrorHandler(c, err); herr != nil {
+			c.Status(fiber.StatusInternalServerError)
 		}
 	}
+	status := c.Response().StatusCode()
 	level := slog.LevelInfo
 	if status >= 500 {
 		level = slog.LevelError
 	}
 	ctx := c.UserContext()
 	if !slog.Default().Enabled(ctx, level) {
-		return err // building the line costs more than serving a cached page
+		return nil // building the line costs more than serving a cached page
 	}
 	slog.Log(ctx, level, "request", "method", c.Method(), "path", c.Path(), "status", status,
 		"duration_ms", float64(time.Since(start).Microseconds())/1000, "request_id", c.Locals("requestid"), "ip", c.IP())
-	return err
+	return nil
 }
