@@ -467,3 +467,12 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 	b := s.db.WithContext(ctx).Exec(`DELETE FROM sessions WHERE expires_at < ? OR revoked_at < ?`, cutoff, cutoff)
 	return int(a.RowsAffected + b.RowsAffected), b.Error
 }
+
+// Ready reports whether the database takes a write, as every sign-in
+// needs one: it upserts a probe row in login_throttle (never counted
+// against anyone: no sign-in key starts with "probe:"). /readyz runs it,
+// so a full disk or a read-only database reports not ready.
+func (s *Service) Ready(ctx context.Context) error {
+	return s.db.WithContext(ctx).Exec(`INSERT INTO login_throttle (key, failures, window_start) VALUES ('probe:ready', 0, ?)
+ON CONFLICT (key) DO UPDATE SET window_start = excluded.window_start`, s.now()).Error
+}

@@ -46,6 +46,7 @@ func New(cfg Config, parts ...Part) *fiber.App {
 	if cfg.BodyLimit == 0 {
 		cfg.BodyLimit = 1 << 20
 	}
+	h := &health{}
 	fc := fiber.Config{
 		AppName:               "clinicpress",
 		BodyLimit:             cfg.BodyLimit,
@@ -58,7 +59,7 @@ func New(cfg Config, parts ...Part) *fiber.App {
 		// buffer, so a response costs one write(2) instead of two or three.
 		WriteBufferSize: 32 << 10,
 		ErrorHandler: func(c *fiber.Ctx, err error) error {
-			p := api.ProblemFor(c, err)
+			p := api.ProblemFor(c, h.mapError(c, err))
 			if cfg.HTMLError != nil && !strings.HasPrefix(c.Path(), "/api/") {
 				return cfg.HTMLError(c, p)
 			}
@@ -86,16 +87,23 @@ func New(cfg Config, parts ...Part) *fiber.App {
 	app.Use(recover.New())
 	app.Use(requestid.New())
 	app.Use(logRequests)
+	app.Use(h.watchWrites)
 	app.Get("/healthz", func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		return c.JSON(fiber.Map{"status": "ok"})
 	})
 	app.Get("/readyz", func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderCacheControl, "no-store")
+		// The reason is one of a fixed set (storage_full,
+		// database_unavailable, not_ready, ...); the raw error is only
+		// logged.
+		if h.full() {
+			return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "reason": "storage_full"})
+		}
 		if cfg.Ready != nil {
 			if err := cfg.Ready.Ready(c.UserContext()); err != nil {
 				slog.Warn("not ready", "err", err)
-				return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "reason": err.Error()})
+				return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "reason": readyReason(err)})
 			}
 		}
 		return c.JSON(fiber.Map{"status": "ready"})
