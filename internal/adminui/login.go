@@ -2,6 +2,7 @@ package adminui
 
 import (
 	"crypto/subtle"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -65,6 +66,9 @@ func (u *UI) loginSubmit(c *fiber.Ctx) error {
 			return err
 		}
 		v.Error = Message(e)
+		if ra, ok := e.Extra["retry_after"].(int); ok { // 429 too_many_attempts, 503 busy
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(ra))
+		}
 		return u.loginForm(c, e.Status, v)
 	}
 	u.setCookie(c, loginCookie, "", true, Prefix+"/login")

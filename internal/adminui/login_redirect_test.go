@@ -111,3 +111,35 @@ func TestLoginNextIsRebuilt(t *testing.T) {
 		}
 	})
 }
+
+// TestLoginFormRetryAfter: a refused sign-in on the admin form (429
+// too_many_attempts; 503 busy works the same way) tells the browser when
+// to come back, like the API does.
+func TestLoginFormRetryAfter(t *testing.T) {
+	d := testenv.OpenSQLite(t)
+	e := testenv.New(t, d)
+	e.CreateUser("form@retry.test", "Form", false)
+	var last *http.Response
+	for i := 0; i < 6; i++ {
+		r := do(t, e, "GET", "/admin/login", "", nil, nil)
+		var login *http.Cookie
+		for _, ck := range (&http.Response{Header: r.Header}).Cookies() {
+			if ck.Name == "cp_admin_login" {
+				login = ck
+			}
+		}
+		form := url.Values{"email": {"form@retry.test"}, "password": {"wrong guess"}, "_csrf": {login.Value}, "next": {"/admin/"}}
+		req := httptest.NewRequest("POST", "/admin/login", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.AddCookie(login)
+		res, err := e.App.HTTP.Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		last = res
+	}
+	if last.StatusCode != 429 || last.Header.Get("Retry-After") == "" {
+		t.Fatalf("sixth wrong sign-in: %d, Retry-After %q", last.StatusCode, last.Header.Get("Retry-After"))
+	}
+}
