@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -25,28 +26,66 @@ import (
 // Options.HashWait (default 3s, and never past its context) for a slot,
 // then gets 503 busy with Retry-After.
 
-// cgroupFiles are where the memory limit is read from, in order.
-var cgroupFiles = []string{"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"}
-
-// MemoryLimit returns the cgroup memory limit of this process in bytes, or
-// 0 when none is set or it cannot be read.
+// MemoryLimit returns the cgroup memory limit of this process in bytes
+// (the smallest along its cgroup path: v2 memory.max, v1
+// memory.limit_in_bytes), or 0 when none is set or it cannot be read.
 func MemoryLimit() int64 {
-	for _, f := range cgroupFiles {
-		b, err := os.ReadFile(f)
-		if err != nil {
+	b, err := os.ReadFile("/proc/self/cgroup")
+	if err != nil {
+		b = nil
+	}
+	return memoryLimit("/sys/fs/cgroup", string(b))
+}
+
+// memoryLimit reads the limit under the cgroup file system at root for
+// the process whose /proc/self/cgroup is self.
+func memoryLimit(root, self string) int64 {
+	v2, v1 := "/", "/"
+	for _, line := range strings.Split(self, "\n") {
+		parts := strings.SplitN(strings.TrimSpace(line), ":", 3)
+		if len(parts) != 3 {
 			continue
 		}
-		v := strings.TrimSpace(string(b))
-		if v == "max" {
-			return 0
+		if parts[0] == "0" && parts[1] == "" {
+			v2 = parts[2]
 		}
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil || n <= 0 || n >= 1<<60 { // v1 writes a huge number for "no limit"
-			return 0
+		for _, c := range strings.Split(parts[1], ",") {
+			if c == "memory" {
+				v1 = parts[2]
+			}
 		}
-		return n
 	}
-	return 0
+	var least int64
+	walk := func(base, rel, file string) {
+		dir := filepath.Join(base, filepath.Clean("/"+rel))
+		for {
+			if n := readLimit(filepath.Join(dir, file)); n > 0 && (least == 0 || n < least) {
+				least = n
+			}
+			if dir == base || !strings.HasPrefix(dir, base) {
+				return
+			}
+			dir = filepath.Dir(dir)
+		}
+	}
+	walk(root, v2, "memory.max")
+	walk(filepath.Join(root, "memory"), v1, "memory.limit_in_bytes")
+	return least
+}
+
+// readLimit reads one limit file: 0 for "max", a missing file or v1's
+// huge "no limit" number.
+func readLimit(path string) int64 {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0
+	}
+	v := strings.TrimSpace(string(b))
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 || n >= 1<<60 {
+		return 0
+	}
+	return n
 }
 
 // HashSlots is how many password hashes may run at once for a memory limit
