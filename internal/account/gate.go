@@ -121,7 +121,8 @@ func newHashGate(n int, wait time.Duration, hook func() func()) *hashGate {
 	return &hashGate{slots: make(chan struct{}, n), wait: wait, hook: hook}
 }
 
-var errBusy = func() *errs.Error {
+// busy is the answer when no hashing slot frees up in time.
+func busy() *errs.Error {
 	e := errs.New(http.StatusServiceUnavailable, "busy", "the server is busy checking other passwords; try again in a moment")
 	e.Extra = map[string]any{"retry_after": 2}
 	return e
@@ -141,7 +142,7 @@ func (g *hashGate) run(ctx context.Context, fn func()) error {
 			t.Stop()
 		case <-t.C:
 			g.waiting.Add(-1)
-			return errBusy()
+			return busy()
 		case <-ctx.Done():
 			g.waiting.Add(-1)
 			t.Stop()
