@@ -322,7 +322,11 @@ func auditCmd(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	for _, b := range broken {
-		fmt.Fprintf(stdout, "clinic %d: BROKEN at entry %d: %s\n", b.ClinicID, b.EntryID, b.Reason)
+		chain := fmt.Sprintf("clinic %d", b.ClinicID)
+		if b.ClinicID == 0 {
+			chain = "platform (users)"
+		}
+		fmt.Fprintf(stdout, "%s: BROKEN at entry %d: %s\n", chain, b.EntryID, b.Reason)
 	}
 	if len(broken) > 0 {
 		return fmt.Errorf("%d audit chain(s) broken", len(broken))

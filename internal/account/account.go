@@ -10,8 +10,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/mail"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -63,6 +65,15 @@ type Options struct {
 	ThrottleWindow  time.Duration // default 15m
 	Now             func() time.Time
 	DisableThrottle bool
+	// MaxHashes bounds how many password hashes run at once (each holds
+	// Argon2.Memory); 0 sizes it from the memory limit (see HashSlots).
+	MaxHashes int
+	// HashWait is how long a caller waits for a hashing slot before the
+	// answer is 503 busy; default 3s.
+	HashWait time.Duration
+	// HashHook, if set, is called as each hash starts; the function it
+	// returns is called as the hash ends (tests count with it).
+	HashHook func() func()
 }
 
 // Service manages users and sessions.
@@ -71,6 +82,7 @@ type Service struct {
 	authz *authz.Authorizer
 	o     Options
 	dummy string
+	gate  *hashGate
 }
 
 // New returns a Service.
@@ -96,8 +108,14 @@ func New(d *db.DB, z *authz.Authorizer, o Options) *Service {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.MaxHashes <= 0 {
+		o.MaxHashes = HashSlots(MemoryLimit(), usableCPUs(), o.Argon2)
+	}
+	if o.HashWait <= 0 {
+		o.HashWait = 3 * time.Second
+	}
 	dummy, _ := HashPassword("not a real password", o.Argon2)
-	return &Service{db: d, authz: z, o: o, dummy: dummy}
+	return &Service{db: d, authz: z, o: o, dummy: dummy, gate: newHashGate(o.MaxHashes, o.HashWait, o.HashHook)}
 }
 
 func (s *Service) now() time.Time { return s.o.Now().UTC().Truncate(time.Second) }
@@ -113,9 +131,16 @@ type NewUser struct {
 // NormalizeEmail lower-cases and trims an address.
 func NormalizeEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
 
-// Prepare validates in and hashes its password, outside any transaction
-// (hashing is deliberately slow).
+// Prepare is PrepareContext without a caller's context (the wait for a
+// hashing slot is still bounded by HashWait).
 func (s *Service) Prepare(in NewUser) (User, error) {
+	return s.PrepareContext(context.Background(), in)
+}
+
+// PrepareContext validates in and hashes its password, outside any
+// transaction (hashing is deliberately slow); 503 busy when no hashing
+// slot frees up in time.
+func (s *Service) PrepareContext(ctx context.Context, in NewUser) (User, error) {
 	var v errs.Validation
 	in.Email = NormalizeEmail(in.Email)
 	in.Name = strings.TrimSpace(in.Name)
@@ -131,7 +156,7 @@ func (s *Service) Prepare(in NewUser) (User, error) {
 	if err := v.Err(); err != nil {
 		return User{}, err
 	}
-	h, err := HashPassword(in.Password, s.o.Argon2)
+	h, err := s.hash(ctx, in.Password)
 	if err != nil {
 		return User{}, err
 	}
@@ -172,7 +197,7 @@ func InsertTx(tx *gorm.DB, u *User, requestID string) error {
 
 // Create validates, hashes and stores a new user.
 func (s *Service) Create(ctx context.Context, in NewUser) (User, error) {
-	u, err := s.Prepare(in)
+	u, err := s.PrepareContext(ctx, in)
 	if err != nil {
 		return User{}, err
 	}
@@ -207,83 +232,103 @@ var errBadLogin = errs.New(http.StatusUnauthorized, "invalid_credentials", "emai
 // Login checks the credentials and opens a new session, returning its
 // token (shown once, stored only hashed). Unknown email and wrong password
 // answer the same error; too many failures for the account or the client
-// address answer 429 too_many_attempts.
+// address answer 429 too_many_attempts; no free password-hashing slot
+// answers 503 busy.
+//
+// Every attempt is counted before the password is checked, in the same
+// statement that reads the count (see count), so parallel guesses cannot
+// all pass the check before any of them is recorded; a success gives its
+// count back (the account's is cleared).
 func (s *Service) Login(ctx context.Context, email, password, clientAddr string) (string, Session, User, error) {
 	email = NormalizeEmail(email)
 	keys := []string{"acct:" + email, "addr:" + clientAddr}
 	limits := []int{s.o.MaxPerAccount, s.o.MaxPerAddress}
+	var counted []string
 	if !s.o.DisableThrottle {
 		for i, k := range keys {
-			if wait, err := s.throttled(ctx, k, limits[i]); err != nil {
+			if err := s.count(ctx, k, limits[i]); err != nil {
+				s.uncount(ctx, counted)
 				return "", Session{}, User{}, err
-			} else if wait > 0 {
-				e := errs.New(http.StatusTooManyRequests, "too_many_attempts", "too many failed sign-in attempts; try again in %d minutes", int(wait.Minutes())+1)
-				e.Extra = map[string]any{"retry_after": int(wait.Seconds())}
-				return "", Session{}, User{}, e
 			}
+			counted = append(counted, k)
 		}
 	}
 	var u User
 	err := s.db.WithContext(ctx).Where("email = ?", email).Take(&u).Error
 	found := err == nil
 	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+		s.uncount(ctx, counted)
 		return "", Session{}, User{}, err
 	}
 	hash := s.dummy
 	if found {
 		hash = u.PasswordHash
 	}
-	ok, err := CheckPassword(hash, password)
+	ok, err := s.check(ctx, hash, password)
 	if err != nil {
+		s.uncount(ctx, counted) // not a guess: the password was never checked
 		return "", Session{}, User{}, err
 	}
 	if !ok || !found {
-		if !s.o.DisableThrottle {
-			if err := s.fail(ctx, keys); err != nil {
-				return "", Session{}, User{}, err
-			}
-		}
 		return "", Session{}, User{}, errBadLogin
 	}
-	if err := s.db.WithContext(ctx).Exec(`DELETE FROM login_throttle WHERE key = ?`, keys[0]).Error; err != nil {
-		return "", Session{}, User{}, err
+	if !s.o.DisableThrottle {
+		if err := s.db.WithContext(ctx).Exec(`DELETE FROM login_throttle WHERE key = ?`, keys[0]).Error; err != nil {
+			return "", Session{}, User{}, err
+		}
+		s.uncount(ctx, counted[1:])
 	}
 	tok, sess, err := s.openSession(ctx, u.ID)
 	return tok, sess, u, err
 }
 
-func (s *Service) throttled(ctx context.Context, key string, limit int) (time.Duration, error) {
-	var row struct {
-		Failures    int
-		WindowStart time.Time
-	}
-	res := s.db.WithContext(ctx).Raw(`SELECT failures, window_start FROM login_throttle WHERE key = ?`, key).Scan(&row)
-	if res.Error != nil || res.RowsAffected == 0 {
-		return 0, res.Error
-	}
-	end := row.WindowStart.Add(s.o.ThrottleWindow)
-	if row.Failures >= limit && s.now().Before(end) {
-		return end.Sub(s.now()), nil
-	}
-	return 0, nil
-}
-
-func (s *Service) fail(ctx context.Context, keys []string) error {
+// count records one attempt for key and refuses it (429
+// too_many_attempts with retry_after) when it is over limit inside the
+// current window. Check and count are one INSERT ... ON CONFLICT DO UPDATE
+// ... RETURNING statement, atomic on SQLite and PostgreSQL alike; an ended
+// window starts again at 1.
+func (s *Service) count(ctx context.Context, key string, limit int) error {
 	now := s.now()
 	cutoff := now.Add(-s.o.ThrottleWindow)
-	return s.db.Tx(ctx, func(tx *gorm.DB) error {
-		for _, k := range keys {
-			err := tx.Exec(`INSERT INTO login_throttle (key, failures, window_start) VALUES (?, 1, ?)
+	var row struct {
+		Failures    int64
+		WindowStart time.Time
+	}
+	err := s.db.WithContext(ctx).Raw(`INSERT INTO login_throttle (key, failures, window_start) VALUES (?, 1, ?)
 ON CONFLICT (key) DO UPDATE SET
   failures = CASE WHEN login_throttle.window_start <= ? THEN 1 ELSE login_throttle.failures + 1 END,
-  window_start = CASE WHEN login_throttle.window_start <= ? THEN excluded.window_start ELSE login_throttle.window_start END`,
-				k, now, cutoff, cutoff).Error
-			if err != nil {
-				return fmt.Errorf("account: throttle: %w", err)
-			}
-		}
+  window_start = CASE WHEN login_throttle.window_start <= ? THEN excluded.window_start ELSE login_throttle.window_start END
+RETURNING failures, window_start`, key, now, cutoff, cutoff).Scan(&row).Error
+	if err != nil {
+		return fmt.Errorf("account: throttle: %w", err)
+	}
+	if row.Failures <= int64(limit) {
 		return nil
-	})
+	}
+	wait := row.WindowStart.Add(s.o.ThrottleWindow).Sub(now)
+	if wait < time.Second {
+		wait = time.Second
+	}
+	e := errs.New(http.StatusTooManyRequests, "too_many_attempts", "too many failed attempts; try again in %d minutes", int(wait.Minutes())+1)
+	e.Extra = map[string]any{"retry_after": int(wait.Seconds())}
+	return e
+}
+
+// uncount gives back attempts that turned out not to be failed guesses;
+// a row left with no attempt goes. It runs even when ctx has ended, so a
+// cancelled caller leaves no count behind. Under a race it can leave one
+// attempt too many, never one too few.
+func (s *Service) uncount(ctx context.Context, keys []string) {
+	tx := s.db.WithContext(context.WithoutCancel(ctx))
+	for _, k := range keys {
+		res := tx.Exec(`DELETE FROM login_throttle WHERE key = ? AND failures <= 1`, k)
+		if res.Error == nil && res.RowsAffected == 0 {
+			res = tx.Exec(`UPDATE login_throttle SET failures = failures - 1 WHERE key = ? AND failures > 1`, k)
+		}
+		if res.Error != nil {
+			slog.Warn("login throttle: give back an attempt", "err", res.Error)
+		}
+	}
 }
 
 // HashToken is how a session token is stored.
@@ -344,24 +389,43 @@ func (s *Service) Logout(ctx context.Context, tok string) error {
 
 // ChangePassword checks the current password, stores the new one and
 // revokes every other session of the user in one transaction.
+//
+// Guesses at the current password are throttled like sign-in, per user
+// (MaxPerAccount per ThrottleWindow, counted atomically before the check):
+// over the limit the answer is 429 too_many_attempts even for the right
+// password. A correct check clears the count.
 func (s *Service) ChangePassword(ctx context.Context, userID, keepSessionID int64, current, next, requestID string) error {
 	u, err := s.ByID(ctx, userID)
 	if err != nil {
 		return err
 	}
-	ok, err := CheckPassword(u.PasswordHash, current)
+	key := "user:" + strconv.FormatInt(userID, 10)
+	if !s.o.DisableThrottle {
+		if err := s.count(ctx, key, s.o.MaxPerAccount); err != nil {
+			return err
+		}
+	}
+	ok, err := s.check(ctx, u.PasswordHash, current)
 	if err != nil {
+		if !s.o.DisableThrottle {
+			s.uncount(ctx, []string{key})
+		}
 		return err
 	}
 	if !ok {
 		return errs.Forbidden("invalid_credentials", "the current password is incorrect")
+	}
+	if !s.o.DisableThrottle {
+		if err := s.db.WithContext(ctx).Exec(`DELETE FROM login_throttle WHERE key = ?`, key).Error; err != nil {
+			return err
+		}
 	}
 	if err := CheckPasswordRules(next); err != nil {
 		v := errs.Validation{}
 		v.Add("new_password", "%s", err.Error())
 		return v.Err()
 	}
-	h, err := HashPassword(next, s.o.Argon2)
+	h, err := s.hash(ctx, next)
 	if err != nil {
 		return err
 	}
@@ -392,4 +456,13 @@ func (s *Service) Sweep(ctx context.Context) (int, error) {
 	cutoff := now.Add(-24 * time.Hour)
 	b := s.db.WithContext(ctx).Exec(`DELETE FROM sessions WHERE expires_at < ? OR revoked_at < ?`, cutoff, cutoff)
 	return int(a.RowsAffected + b.RowsAffected), b.Error
+}
+
+// Ready reports whether the database takes a write, as every sign-in
+// needs one: it upserts a probe row in login_throttle (never counted
+// against anyone: no sign-in key starts with "probe:"). /readyz runs it,
+// so a full disk or a read-only database reports not ready.
+func (s *Service) Ready(ctx context.Context) error {
+	return s.db.WithContext(ctx).Exec(`INSERT INTO login_throttle (key, failures, window_start) VALUES ('probe:ready', 0, ?)
+ON CONFLICT (key) DO UPDATE SET window_start = excluded.window_start`, s.now()).Error
 }

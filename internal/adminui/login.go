@@ -2,23 +2,24 @@ package adminui
 
 import (
 	"crypto/subtle"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/clinicpress/clinicpress/internal/errs"
+	"github.com/clinicpress/clinicpress/internal/redirect"
 )
 
 type loginView struct {
 	Email, Next, Token, Error string
 }
 
-// safeNext keeps a post-sign-in redirect inside the admin.
+// safeNext keeps a post-sign-in redirect inside the admin: the target is
+// parsed and rebuilt as a same-site path below Prefix (never copied), so it
+// can neither leave the site nor put CR/LF into the Location header.
 func safeNext(n string) string {
-	if !strings.HasPrefix(n, Prefix+"/") || strings.HasPrefix(n, "//") || strings.Contains(n, "\\") || strings.Contains(n, "//") {
-		return Prefix + "/"
-	}
-	return n
+	return redirect.Under(n, Prefix, Prefix+"/")
 }
 
 // loginPage shows the sign-in form. A signed-in visitor goes straight on.
@@ -65,6 +66,9 @@ func (u *UI) loginSubmit(c *fiber.Ctx) error {
 			return err
 		}
 		v.Error = Message(e)
+		if ra, ok := e.Extra["retry_after"].(int); ok { // 429 too_many_attempts, 503 busy
+			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(ra))
+		}
 		return u.loginForm(c, e.Status, v)
 	}
 	u.setCookie(c, loginCookie, "", true, Prefix+"/login")

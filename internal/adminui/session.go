@@ -18,6 +18,7 @@ import (
 	"github.com/clinicpress/clinicpress/internal/authz"
 	"github.com/clinicpress/clinicpress/internal/clinic"
 	"github.com/clinicpress/clinicpress/internal/errs"
+	"github.com/clinicpress/clinicpress/internal/redirect"
 )
 
 // Session cookie names. Over TLS (or behind a trusted proxy that says
@@ -88,7 +89,10 @@ func (u *UI) session(c *fiber.Ctx) error {
 			u.flash(c, "error", "Your session has ended. Sign in again to continue.")
 		}
 		if c.Method() == fiber.MethodGet {
-			return c.Redirect(Prefix+"/login?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+			// The way back is rebuilt, not copied, like every redirect target.
+			if next := redirect.Under(c.OriginalURL(), Prefix, ""); next != "" {
+				return c.Redirect(Prefix+"/login?next="+url.QueryEscape(next), fiber.StatusSeeOther)
+			}
 		}
 		return c.Redirect(Prefix+"/login", fiber.StatusSeeOther)
 	}

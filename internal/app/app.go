@@ -115,6 +115,8 @@ func Build(ctx context.Context, cfg Config) (*App, error) {
 			TrustProxy: len(cfg.TrustedProxies) > 0, Now: cfg.Now, Themes: eng}),
 	}
 	parts = append(parts, a.Site)
-	a.HTTP = server.New(server.Config{TrustedProxies: cfg.TrustedProxies, Ready: cfg.DB, Before: a.Site.CachedHit}, parts...)
+	// Ready: the database answers, no migration is pending and it takes a
+	// write (a full disk reports not ready).
+	a.HTTP = server.New(server.Config{TrustedProxies: cfg.TrustedProxies, Ready: server.ReadyAll{cfg.DB, a.Accounts}, Before: a.Site.CachedHit}, parts...)
 	return a, nil
 }

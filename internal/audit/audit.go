@@ -2,6 +2,8 @@
 // the domain packages inside the transaction of the change they record, and
 // each clinic's entries form a hash chain: hash = SHA-256(previous hash ||
 // canonical encoding of the entry), so a changed or deleted row is detected.
+// Platform-level entries (clinic_id NULL: user created, password changed)
+// form one more chain, the platform chain, whose head is its last entry.
 package audit
 
 import (
@@ -94,6 +96,22 @@ func Record(tx *gorm.DB, c Change) error {
 		if err := tx.Raw(`SELECT audit_head FROM clinics WHERE id = ?`, *e.ClinicID).Scan(&e.PrevHash).Error; err != nil {
 			return fmt.Errorf("audit: read chain head: %w", err)
 		}
+	} else {
+		// The platform chain: a transaction-scoped advisory lock on
+		// PostgreSQL (SQLite's immediate transaction already serialises
+		// writers), then its last entry is the head.
+		if tx.Dialector.Name() == "postgres" {
+			if err := tx.Exec(`SELECT pg_advisory_xact_lock(?)`, platformLock).Error; err != nil {
+				return fmt.Errorf("audit: lock platform chain: %w", err)
+			}
+		}
+		var heads []string
+		if err := tx.Raw(`SELECT hash FROM audit_entries WHERE clinic_id IS NULL ORDER BY id DESC LIMIT 1`).Scan(&heads).Error; err != nil {
+			return fmt.Errorf("audit: read platform chain head: %w", err)
+		}
+		if len(heads) > 0 {
+			e.PrevHash = heads[0]
+		}
 	}
 	e.Hash = ChainHash(e.PrevHash, e)
 	if err := tx.Create(&e).Error; err != nil {
@@ -106,6 +124,9 @@ func Record(tx *gorm.DB, c Change) error {
 	}
 	return nil
 }
+
+// platformLock is the advisory lock key of the platform chain.
+const platformLock int64 = 0x636c696e6963 // "clinic"
 
 func encode(v any) (string, error) {
 	if v == nil {
@@ -188,13 +209,17 @@ func List(ctx context.Context, db *gorm.DB, clinicID int64, f Filter) ([]Entry, 
 
 // Broken names the first entry whose chain does not verify.
 type Broken struct {
-	ClinicID int64
+	ClinicID int64 // 0 for the platform chain
 	EntryID  int64
 	Reason   string
 }
 
-// Verify recomputes every clinic's chain and returns the first broken entry
-// of each broken chain.
+// Verify recomputes every clinic's chain and the platform chain and
+// returns the first broken entry of each broken chain.
+//
+// The platform chain has no stored head, so removing its very last entry
+// is not detected; entries written before it was chained (each with an
+// empty previous hash) are accepted as a prefix, each checked on its own.
 func Verify(ctx context.Context, db *gorm.DB) ([]Broken, int, error) {
 	var clinics []struct {
 		ID        int64
@@ -238,5 +263,48 @@ func Verify(ctx context.Context, db *gorm.DB) ([]Broken, int, error) {
 			broken = append(broken, *bad)
 		}
 	}
+	bad, n, err := verifyPlatform(ctx, db)
+	checked += n
+	if err != nil {
+		return nil, checked, err
+	}
+	if bad != nil {
+		broken = append(broken, *bad)
+	}
 	return broken, checked, nil
+}
+
+func verifyPlatform(ctx context.Context, db *gorm.DB) (*Broken, int, error) {
+	rows, err := db.WithContext(ctx).Model(&Entry{}).Where("clinic_id IS NULL").Order("id").Rows()
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	checked := 0
+	prev, chained := "", false
+	var bad *Broken
+	for rows.Next() {
+		var e Entry
+		if err := db.ScanRows(rows, &e); err != nil {
+			return nil, checked, err
+		}
+		checked++
+		if bad != nil {
+			continue
+		}
+		legacy := !chained && e.PrevHash == ""
+		switch {
+		case !legacy && e.PrevHash != prev:
+			bad = &Broken{0, e.ID, "previous hash does not match the entry before it (an entry was removed or reordered)"}
+		case ChainHash(e.PrevHash, e) != e.Hash:
+			bad = &Broken{0, e.ID, "entry content does not match its hash (the row was changed)"}
+		}
+		// The first entry ever starts the chain with an empty previous
+		// hash; from the second linked entry on, every entry must link.
+		if e.PrevHash != "" {
+			chained = true
+		}
+		prev = e.Hash
+	}
+	return bad, checked, rows.Err()
 }

@@ -46,6 +46,7 @@ func New(cfg Config, parts ...Part) *fiber.App {
 	if cfg.BodyLimit == 0 {
 		cfg.BodyLimit = 1 << 20
 	}
+	h := &health{}
 	fc := fiber.Config{
 		AppName:               "clinicpress",
 		BodyLimit:             cfg.BodyLimit,
@@ -58,35 +59,51 @@ func New(cfg Config, parts ...Part) *fiber.App {
 		// buffer, so a response costs one write(2) instead of two or three.
 		WriteBufferSize: 32 << 10,
 		ErrorHandler: func(c *fiber.Ctx, err error) error {
-			p := api.ProblemFor(c, err)
+			p := api.ProblemFor(c, h.mapError(c, err))
 			if cfg.HTMLError != nil && !strings.HasPrefix(c.Path(), "/api/") {
 				return cfg.HTMLError(c, p)
 			}
 			return api.WriteProblem(c, p)
 		},
 	}
+	var trusted proxies
 	if len(cfg.TrustedProxies) > 0 {
+		// c.IP() reads clientHeader, which clientAddr fills from
+		// X-Forwarded-For walked from the right; the raw header is never
+		// taken as an address.
+		trusted = parseProxies(cfg.TrustedProxies)
 		fc.EnableTrustedProxyCheck = true
 		fc.TrustedProxies = cfg.TrustedProxies
-		fc.ProxyHeader = fiber.HeaderXForwardedFor
+		fc.ProxyHeader = clientHeader
 	}
 	app := fiber.New(fc)
+	if trusted != nil {
+		app.Use(trusted.clientAddr)
+	}
+	app.Use(guardHeaders)
 	if cfg.Before != nil {
 		app.Use(cfg.Before)
 	}
 	app.Use(recover.New())
 	app.Use(requestid.New())
 	app.Use(logRequests)
+	app.Use(h.watchWrites)
 	app.Get("/healthz", func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		return c.JSON(fiber.Map{"status": "ok"})
 	})
 	app.Get("/readyz", func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderCacheControl, "no-store")
+		// The reason is one of a fixed set (storage_full,
+		// database_unavailable, not_ready, ...); the raw error is only
+		// logged.
+		if h.full() {
+			return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "reason": "storage_full"})
+		}
 		if cfg.Ready != nil {
 			if err := cfg.Ready.Ready(c.UserContext()); err != nil {
 				slog.Warn("not ready", "err", err)
-				return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "reason": err.Error()})
+				return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "reason": readyReason(err)})
 			}
 		}
 		return c.JSON(fiber.Map{"status": "ready"})
@@ -97,25 +114,26 @@ func New(cfg Config, parts ...Part) *fiber.App {
 	return app
 }
 
-// logRequests writes one structured line per request.
+// logRequests writes one structured line per request with the status the
+// client gets: an error is turned into its answer here (through the app's
+// error handler), so 401/403/404/422 are logged as such, not as 200.
 func logRequests(c *fiber.Ctx) error {
 	start := time.Now()
-	err := c.Next()
-	status := c.Response().StatusCode()
-	if err != nil {
-		if fe, ok := err.(*fiber.Error); ok {
-			status = fe.Code
+	if err := c.Next(); err != nil {
+		if herr := c.App().ErrorHandler(c, err); herr != nil {
+			c.Status(fiber.StatusInternalServerError)
 		}
 	}
+	status := c.Response().StatusCode()
 	level := slog.LevelInfo
 	if status >= 500 {
 		level = slog.LevelError
 	}
 	ctx := c.UserContext()
 	if !slog.Default().Enabled(ctx, level) {
-		return err // building the line costs more than serving a cached page
+		return nil // building the line costs more than serving a cached page
 	}
 	slog.Log(ctx, level, "request", "method", c.Method(), "path", c.Path(), "status", status,
 		"duration_ms", float64(time.Since(start).Microseconds())/1000, "request_id", c.Locals("requestid"), "ip", c.IP())
-	return err
+	return nil
 }
