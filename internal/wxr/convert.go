@@ -205,7 +205,8 @@ var knownBlocks = map[string]bool{
 	"core/code": true, "core/verse": true, "core/separator": true, "core/group": true,
 	"core/columns": true, "core/column": true, "core/image": true, "core/gallery": true,
 	"core/buttons": true, "core/button": true, "core/file": true, "core/media-text": true,
-	"core/details": true, "core/row": true, "core/stack": true,
+	"core/details": true, "core/row": true, "core/stack": true, "core/cover": true,
+	"core/audio": true, "core/video": true,
 }
 
 // silentBlocks carry no content.
@@ -232,6 +233,8 @@ func (r *conversion) renderBlock(b *block) string {
 			return ""
 		}
 		return `<p><a href="` + html.EscapeString(u) + `">` + html.EscapeString(u) + `</a></p>`
+	case b.name == "yoast/faq-block" || b.name == "yoast-seo/faq-block":
+		return r.yoastFAQ(b.innerHTMLWith(r))
 	case b.name == "core/block":
 		r.issue(IssueMissingAttachment, "%s ref %d: reusable block content is not in the item", b.name, b.attrInt("ref"))
 		return ""
@@ -447,6 +450,7 @@ func flattenContainers(body *html.Node) {
 			if c.Type == html.ElementNode {
 				switch c.DataAtom {
 				case atom.Div, atom.Section, atom.Article, atom.Main, atom.Header, atom.Footer, atom.Aside, atom.Nav:
+					wrapInline(c)
 					for gc := c.FirstChild; gc != nil; {
 						gn := gc.NextSibling
 						c.RemoveChild(gc)
@@ -460,6 +464,52 @@ func flattenContainers(body *html.Node) {
 			c = next
 		}
 	}
+	wrapInline(body)
+}
+
+// blockAtoms are the elements that stand as blocks of their own in Markdown.
+var blockAtoms = map[atom.Atom]bool{
+	atom.P: true, atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true,
+	atom.H6: true, atom.Ul: true, atom.Ol: true, atom.Table: true, atom.Blockquote: true,
+	atom.Pre: true, atom.Hr: true, atom.Figure: true, atom.Dl: true, atom.Div: true,
+	atom.Section: true, atom.Article: true, atom.Main: true, atom.Header: true,
+	atom.Footer: true, atom.Aside: true, atom.Nav: true, atom.Details: true, atom.Address: true,
+}
+
+// wrapInline puts each run of inline content (text, links, images, ...)
+// that sits directly in a container into a paragraph of its own, so that
+// content of neighbouring wrappers does not run together once the wrappers
+// are gone.
+func wrapInline(parent *html.Node) {
+	var run []*html.Node
+	flush := func(before *html.Node) {
+		keep := false
+		for _, n := range run {
+			if n.Type == html.ElementNode || strings.TrimSpace(n.Data) != "" {
+				keep = true
+			}
+		}
+		if keep {
+			p := &html.Node{Type: html.ElementNode, DataAtom: atom.P, Data: "p"}
+			parent.InsertBefore(p, before)
+			for _, n := range run {
+				parent.RemoveChild(n)
+				p.AppendChild(n)
+			}
+		}
+		run = run[:0]
+	}
+	for c := parent.FirstChild; c != nil; {
+		next := c.NextSibling
+		switch {
+		case c.Type == html.ElementNode && blockAtoms[c.DataAtom]:
+			flush(c)
+		case c.Type == html.ElementNode || c.Type == html.TextNode:
+			run = append(run, c)
+		}
+		c = next
+	}
+	flush(nil)
 }
 
 // figures rewrites WordPress figures: an image figure becomes a paragraph

@@ -46,11 +46,31 @@ func setHeadingLevel(n *html.Node, level int) {
 // write questions as bold-only paragraphs, or as headings at the same level
 // as "FAQs"; both are rewritten to L+1 headings.
 func (r *conversion) faq(body *html.Node) {
-	var top []*html.Node
+	var top, drop []*html.Node
 	for c := body.FirstChild; c != nil; c = c.NextSibling {
-		if c.Type == html.ElementNode {
-			top = append(top, c)
+		if c.Type != html.ElementNode {
+			continue
 		}
+		if attr(c, "data-faq-implied") != "" && len(top) > 0 && headingLevel(top[len(top)-1]) > 0 &&
+			reFAQTitle.MatchString(strings.TrimSpace(textOf(top[len(top)-1]))) {
+			// The author's own FAQ heading already opens this section; its
+			// questions go one level below it.
+			lvl := headingLevel(top[len(top)-1])
+			for q := c.NextSibling; q != nil && attr(q, "data-faq-implied") == ""; q = q.NextSibling {
+				if attr(q, "data-faq-q") != "" && lvl < 6 {
+					setHeadingLevel(q, lvl+1)
+				}
+			}
+			drop = append(drop, c)
+			continue
+		}
+		top = append(top, c)
+	}
+	for _, n := range drop {
+		body.RemoveChild(n)
+	}
+	for _, n := range top {
+		n.Attr = dropAttrs(n.Attr, "data-faq-implied")
 	}
 	for i := 0; i < len(top); i++ {
 		level := headingLevel(top[i])
@@ -62,7 +82,7 @@ func (r *conversion) faq(body *html.Node) {
 		for end < len(top) {
 			l := headingLevel(top[end])
 			if l != 0 && l <= level {
-				if isQuestion(textOf(top[end])) {
+				if isQuestion(textOf(top[end])) || attr(top[end], "data-faq-q") != "" {
 					setHeadingLevel(top[end], level+1)
 				} else {
 					break
@@ -118,6 +138,44 @@ func (r *conversion) faq(body *html.Node) {
 	}
 }
 
+// yoastFAQ turns Yoast SEO's FAQ block (strong.schema-faq-question and
+// p.schema-faq-answer pairs) into question headings and answers, under an
+// FAQ heading of its own that the FAQ pass drops when the author already
+// wrote one right before the block.
+func (r *conversion) yoastFAQ(h string) string {
+	nodes, err := html.ParseFragment(strings.NewReader(h), &html.Node{Type: html.ElementNode, DataAtom: atom.Body, Data: "body"})
+	if err != nil {
+		return h
+	}
+	var b strings.Builder
+	b.WriteString(`<h2 data-faq-implied="1">Frequently Asked Questions</h2>`)
+	var visit func(n *html.Node)
+	visit = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			cls := " " + attr(n, "class") + " "
+			switch {
+			case strings.Contains(cls, " schema-faq-question "):
+				b.WriteString(`<h3 data-faq-q="1">` + html.EscapeString(strings.TrimSpace(textOf(n))) + `</h3>`)
+				return
+			case strings.Contains(cls, " schema-faq-answer "):
+				b.WriteString("<div>")
+				for c := n.FirstChild; c != nil; c = c.NextSibling {
+					_ = html.Render(&b, c)
+				}
+				b.WriteString("</div>")
+				return
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			visit(c)
+		}
+	}
+	for _, n := range nodes {
+		visit(n)
+	}
+	return b.String()
+}
+
 func isQuestion(s string) bool {
 	return strings.HasSuffix(strings.TrimSpace(s), "?")
 }
@@ -135,4 +193,14 @@ func isBoldOnly(p *html.Node) bool {
 		}
 	}
 	return bold
+}
+
+func dropAttrs(as []html.Attribute, key string) []html.Attribute {
+	out := as[:0]
+	for _, a := range as {
+		if a.Key != key {
+			out = append(out, a)
+		}
+	}
+	return out
 }

@@ -319,9 +319,25 @@ https://www.youtube.com/watch?v=sunSafe01
 <!-- /wp:button --></div>
 <!-- /wp:buttons -->
 
+<!-- wp:cover {"url":"$fr","id":$imFront,"dimRatio":50} -->
+<div class="wp-block-cover"><span aria-hidden="true" class="wp-block-cover__background has-background-dim"></span><img class="wp-block-cover__image-background wp-image-$imFront" alt="" src="$fr" data-object-fit="cover"/><div class="wp-block-cover__inner-container"><!-- wp:paragraph {"align":"center","fontSize":"large"} -->
+<p class="has-text-align-center has-large-font-size">Sun safety starts at the door</p>
+<!-- /wp:paragraph --></div></div>
+<!-- /wp:cover -->
+
+<!-- wp:latest-posts {"postsToShow":3} /-->
+
 <!-- wp:paragraph -->
 <p>Reapply every two hours outdoors. See also <a href="$link1">Are large pores permanent?</a></p>
 <!-- /wp:paragraph -->
+
+<!-- wp:heading -->
+<h2>FAQ</h2>
+<!-- /wp:heading -->
+
+<!-- wp:yoast/faq-block {"questions":[{"id":"faq-question-1701"},{"id":"faq-question-1702"}]} -->
+<div class="schema-faq wp-block-yoast-faq-block"><div class="schema-faq-section" id="faq-question-1701"><strong class="schema-faq-question">Do I need sunscreen indoors?</strong> <p class="schema-faq-answer">If you sit by a window for hours, yes: UVA passes through ordinary glass.</p> </div> <div class="schema-faq-section" id="faq-question-1702"><strong class="schema-faq-question">Is the SPF in make-up enough?</strong> <p class="schema-faq-answer">Rarely. You would need far more foundation than anyone wears to reach the number on the label.</p> </div> </div>
+<!-- /wp:yoast/faq-block -->
 HTML;
 
 // --- post 4: a draft ----------------------------------------------------------
