@@ -300,6 +300,10 @@ func (r *conversion) shortcodes(s string) string {
 		}
 		out.WriteString(s[pos:sc.start])
 		pos = sc.end
+		if sc.escaped {
+			out.WriteString(sc.content)
+			continue
+		}
 		switch strings.ToLower(sc.name) {
 		case "caption", "wp_caption":
 			out.WriteString(r.caption(sc))

@@ -11,6 +11,7 @@ type shortcode struct {
 	attrs   map[string]string
 	content string
 	closed  bool
+	escaped bool
 	start   int
 	end     int
 }
@@ -28,9 +29,9 @@ func nextShortcode(s string, from int) (shortcode, bool) {
 		}
 		start := from + i
 		if start+1 < len(s) && s[start+1] == '[' {
-			if j := strings.Index(s[start:], "]]"); j >= 0 {
-				from = start + j + 2
-				continue
+			if j := strings.Index(s[start:], "]]"); j >= 0 && start+2 < len(s) && isASCIILetter(s[start+2]) {
+				// "[[gallery]]" stands for the literal text "[gallery]".
+				return shortcode{escaped: true, start: start, end: start + j + 2, content: s[start+1 : start+j+1]}, true
 			}
 			from = start + 2
 			continue

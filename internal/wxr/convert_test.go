@@ -1,0 +1,144 @@
+package wxr
+
+import (
+	"errors"
+	"io"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// These cases cover WordPress markup the fixture site does not produce
+// (older gallery markup, plugin blocks, FAQ variants written by hand).
+
+func convertString(t *testing.T, ix *Index, content string, itemID int64) *Result {
+	t.Helper()
+	c := NewConverter(ix)
+	res, err := c.ConvertContent(content, itemID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func TestUnknownBlockWithSavedHTMLIsConvertedAndReported(t *testing.T) {
+	r := convertString(t, nil, `<!-- wp:acme/callout {"tone":"info"} -->
+<div class="acme-callout"><p>Drink water after a peel.</p></div>
+<!-- /wp:acme/callout -->`, 0)
+	if r.Markdown != "Drink water after a peel.\n" {
+		t.Errorf("markdown = %q", r.Markdown)
+	}
+	if got := kinds(r.Issues); !slices.Equal(got, []string{"unknown-block: acme/callout: its saved HTML was converted as plain HTML"}) {
+		t.Errorf("issues = %q", got)
+	}
+}
+
+func TestFAQQuestionsAtTheSameLevelAreMovedBelowTheTitle(t *testing.T) {
+	r := convertString(t, nil, "<h2>FAQ</h2>\n<h2>Does it hurt?</h2>\nA little, like a rubber band.\n<h2>Is it safe in summer?</h2>\nYes, with daily sunscreen.\n<h2>Prices</h2>\nSee the list.", 0)
+	want := []string{"## FAQ", "### Does it hurt?", "### Is it safe in summer?", "## Prices"}
+	if got := headings(r.Markdown); !slices.Equal(got, want) {
+		t.Errorf("headings = %q", got)
+	}
+	if got := renderedFAQ(t, r.Markdown); !slices.Equal(got, []string{"Does it hurt?", "Is it safe in summer?"}) {
+		t.Errorf("render FAQ = %q", got)
+	}
+}
+
+func TestFAQBoldQuestionsBecomeHeadings(t *testing.T) {
+	r := convertString(t, nil, "<h3>Frequently asked questions</h3>\n\n<strong>Does laser toning hurt?</strong>\n\nIt feels like warm pinpricks.\n\n<b>How long does a session take?</b>\n\nAbout twenty minutes.", 0)
+	want := []string{"### Frequently asked questions", "#### Does laser toning hurt?", "#### How long does a session take?"}
+	if got := headings(r.Markdown); !slices.Equal(got, want) {
+		t.Errorf("headings = %q\n%s", got, r.Markdown)
+	}
+	if len(r.FAQ) != 2 || r.FAQ[1].Answer != "About twenty minutes." {
+		t.Errorf("FAQ = %+v", r.FAQ)
+	}
+	if got := renderedFAQ(t, r.Markdown); len(got) != 2 {
+		t.Errorf("render FAQ = %q", got)
+	}
+}
+
+func TestNoFAQWithoutQuestions(t *testing.T) {
+	r := convertString(t, nil, "<h2>FAQs</h2>\nAsk us anything at the front desk.\n<h2>Opening hours</h2>\nMonday to Friday.", 0)
+	if len(r.FAQ) != 0 || !slices.Equal(headings(r.Markdown), []string{"## FAQs", "## Opening hours"}) {
+		t.Errorf("FAQ %+v, headings %q", r.FAQ, headings(r.Markdown))
+	}
+}
+
+func TestShortcodes(t *testing.T) {
+	r := convertString(t, nil, "See note [1] below.\n\n[su_note color=\"#fff\"]Keep out of the sun for a week.[/su_note]\n\n[[gallery]] is how you write a gallery.\n\n[video src=\"https://clinic.example/v.mp4\"]", 0)
+	mustContain(t, r.Markdown, `See note \[1] below.`, "Keep out of the sun for a week.", `\[gallery] is how`)
+	mustNotContain(t, r.Markdown, "su_note", "v.mp4", "[[")
+	want := []string{
+		`shortcode: [su_note color="#fff"]…[/su_note]: left out, the text it enclosed was kept`,
+		`shortcode: [video src="https://clinic.example/v.mp4"]: left out`,
+	}
+	if got := kinds(r.Issues); !slices.Equal(got, want) {
+		t.Errorf("issues = %q", got)
+	}
+}
+
+func TestGalleryVariants(t *testing.T) {
+	ix := fixtureIndex(t)
+	// WordPress 5.0-5.8 gallery markup: a list of figures, ids in data-id.
+	old := `<!-- wp:gallery {"ids":[12,13]} -->
+<figure class="wp-block-gallery columns-2 is-cropped"><ul class="blocks-gallery-grid"><li class="blocks-gallery-item"><figure><img src="http://clinic.example/wp-content/uploads/2024/05/gallery-week1-300x225.jpg" alt="First" data-id="12" class="wp-image-12"/><figcaption class="blocks-gallery-item__caption">One</figcaption></figure></li><li class="blocks-gallery-item"><figure><img src="http://clinic.example/wp-content/uploads/2024/05/gallery-week4.jpg" alt="" data-id="13"/></figure></li></ul></figure>
+<!-- /wp:gallery -->`
+	r := convertString(t, ix, old, 0)
+	if len(r.Images) != 2 || r.Images[0].AttachmentID != 12 || r.Images[0].Caption != "One" ||
+		r.Images[1].AttachmentID != 13 || r.Images[1].Alt != "Cheek four weeks after the first session" || !r.Images[1].Gallery {
+		t.Errorf("images = %+v", r.Images)
+	}
+	// [gallery] without ids shows the item's own attachments.
+	r = convertString(t, ix, "[gallery]", 5)
+	var ids []int64
+	for _, im := range r.Images {
+		ids = append(ids, im.AttachmentID)
+	}
+	if !slices.Equal(ids, []int64{11, 12, 13, 14}) {
+		t.Errorf("bare gallery ids = %v", ids)
+	}
+	r = convertString(t, ix, `[gallery ids="12,999"]`, 0)
+	if len(r.Images) != 1 || !slices.Equal(kinds(r.Issues), []string{"missing-attachment: [gallery] image 999 is not in the export"}) {
+		t.Errorf("images %+v issues %q", r.Images, kinds(r.Issues))
+	}
+}
+
+func TestClassicDetails(t *testing.T) {
+	r := convertString(t, nil, "<pre>line one\n\nline two</pre>\n\n# not a heading\n\n<a href=\"https://other.example/\"><img src=\"https://other.example/a.png\" alt=\"Logo\" /></a>", 0)
+	mustContain(t, r.Markdown, "```\nline one\n\nline two\n```", `\# not a heading`, "[![Logo](https://other.example/a.png)](https://other.example/)")
+	if len(r.Links) != 1 || r.Links[0].OK {
+		t.Errorf("links = %+v", r.Links)
+	}
+}
+
+func TestCaptionWithQuotesAndMarkup(t *testing.T) {
+	r := convertString(t, nil, `[caption id="attachment_5" width="300"]<img class="wp-image-5" src="/x.jpg" alt="Skin &quot;before&quot;" /> The <em>first</em> "visit"[/caption]`, 0)
+	if len(r.Images) != 1 || r.Images[0].AttachmentID != 5 || r.Images[0].Caption != `The first "visit"` || r.Images[0].Alt != `Skin "before"` {
+		t.Fatalf("images = %+v", r.Images)
+	}
+	doc := renderedHTML(t, r.Markdown)
+	if !strings.Contains(doc, `alt="Skin &#34;before&#34;"`) || !strings.Contains(doc, `title="The first &#34;visit&#34;"`) {
+		t.Errorf("rendered %s from %q", doc, r.Markdown)
+	}
+}
+
+func TestReaderErrorsAndCharsets(t *testing.T) {
+	_, err := NewReader(strings.NewReader(`<?xml version="1.0"?><html><body/></html>`)).Next()
+	if !errors.Is(err, ErrNotWXR) {
+		t.Errorf("err = %v", err)
+	}
+	latin1 := "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss><channel><item><title>Cr\xe8me solaire</title><wp:post_id>3</wp:post_id></item></channel></rss>"
+	rd := NewReader(strings.NewReader(latin1))
+	it, err := rd.Next()
+	if err != nil || it.Title != "Crème solaire" || it.ID != 3 {
+		t.Fatalf("item %+v err %v", it, err)
+	}
+	if _, err := rd.Next(); err != io.EOF {
+		t.Errorf("after last item: %v", err)
+	}
+	_, err = NewReader(strings.NewReader(`<rss><channel><item><title>cut`)).Next()
+	if err == nil || errors.Is(err, io.EOF) {
+		t.Errorf("truncated file: err = %v", err)
+	}
+}
