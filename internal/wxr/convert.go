@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/JohannesKaufmann/html-to-markdown/v2/converter"
 	"github.com/JohannesKaufmann/html-to-markdown/v2/plugin/base"
@@ -96,13 +97,14 @@ type Converter struct {
 	// URL as it is. Nil keeps every URL.
 	LinkRef func(url string) (string, bool)
 
-	md *converter.Converter
+	once sync.Once
+	md   *converter.Converter
 }
 
 // NewConverter returns a Converter that resolves attachments through ix
 // (which may be nil).
 func NewConverter(ix *Index) *Converter {
-	return &Converter{Index: ix, md: newMarkdown()}
+	return &Converter{Index: ix}
 }
 
 func newMarkdown() *converter.Converter {
@@ -131,9 +133,7 @@ func (c *Converter) Convert(it *Item) (*Result, error) {
 // ConvertContent converts WordPress post content; itemID is the item the
 // content belongs to (for [gallery] without ids), or 0.
 func (c *Converter) ConvertContent(content string, itemID int64) (*Result, error) {
-	if c.md == nil {
-		c.md = newMarkdown()
-	}
+	c.once.Do(func() { c.md = newMarkdown() })
 	run := &conversion{c: c, res: &Result{Editor: "classic"}, itemID: itemID}
 	var h string
 	if hasBlocks(content) {

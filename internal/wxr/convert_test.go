@@ -142,3 +142,45 @@ func TestReaderErrorsAndCharsets(t *testing.T) {
 		t.Errorf("truncated file: err = %v", err)
 	}
 }
+
+func TestReaderQuirks(t *testing.T) {
+	// WordPress splits "]]>" inside content across two CDATA sections, and
+	// pasted text can carry control characters XML does not allow.
+	x := "<rss><channel><item><wp:post_id>1</wp:post_id><content:encoded xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><![CDATA[a ]]]]><![CDATA[> b\x0bc]]></content:encoded></item></channel></rss>"
+	it, err := NewReader(strings.NewReader(x)).Next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if it.Content != "a ]]> b c" {
+		t.Errorf("content = %q", it.Content)
+	}
+}
+
+func TestConverterIsSafeForConcurrentUse(t *testing.T) {
+	ix := fixtureIndex(t)
+	_, items, _ := readFixture(t)
+	c := &Converter{Index: ix} // zero value plus an index: lazily set up
+	want := map[int64]string{}
+	for _, id := range []int64{4, 5, 6} {
+		r, err := NewConverter(ix).Convert(items[id])
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[id] = r.Markdown
+	}
+	errs := make(chan error, 12)
+	for g := 0; g < 12; g++ {
+		go func(id int64) {
+			r, err := c.Convert(items[id])
+			if err == nil && r.Markdown != want[id] {
+				err = errors.New("different Markdown for item " + itoa64(id))
+			}
+			errs <- err
+		}(int64(4 + g%3))
+	}
+	for g := 0; g < 12; g++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}

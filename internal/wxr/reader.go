@@ -156,8 +156,11 @@ type Reader struct {
 
 // NewReader returns a Reader over r. The export's encoding declaration is
 // honoured (WordPress writes UTF-8; older sites may declare another charset).
+// C0 control characters that XML forbids but that text pasted into
+// WordPress sometimes carries (vertical tab, form feed, ...) are read as
+// spaces instead of stopping the import.
 func NewReader(r io.Reader) *Reader {
-	dec := xml.NewDecoder(r)
+	dec := xml.NewDecoder(controlFilter{r})
 	dec.CharsetReader = charset.NewReaderLabel
 	// WordPress sometimes writes HTML entities outside CDATA.
 	dec.Strict = false
@@ -490,4 +493,19 @@ func parseWPTime(s string) time.Time {
 func (it *Item) Ref() ItemRef {
 	return ItemRef{ID: it.ID, Type: it.Type, Status: it.Status, Title: it.Title,
 		Slug: it.Slug, Link: it.Link, Parent: it.Parent, Date: it.Date}
+}
+
+// controlFilter replaces the C0 control bytes XML 1.0 forbids with spaces.
+// In UTF-8 and in the single-byte charsets WordPress exports use, such bytes
+// are never part of a multi-byte character, so this is safe on a stream.
+type controlFilter struct{ r io.Reader }
+
+func (f controlFilter) Read(p []byte) (int, error) {
+	n, err := f.r.Read(p)
+	for i := 0; i < n; i++ {
+		if c := p[i]; c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+			p[i] = ' '
+		}
+	}
+	return n, err
 }
