@@ -32,9 +32,11 @@ const (
 	// IssueHTML is an element Markdown cannot carry (iframe, script, form,
 	// video, ...); it was left out.
 	IssueHTML = "html"
-	// IssueMissingAttachment is a [gallery] id or reusable block that is not
-	// in the export.
+	// IssueMissingAttachment is a [gallery] id that is not in the export.
 	IssueMissingAttachment = "missing-attachment"
+	// IssueMissingBlock is a reusable block whose content is not in the
+	// export (or includes itself).
+	IssueMissingBlock = "missing-block"
 )
 
 // Issue is one thing in an item that was not converted as it was.
@@ -192,6 +194,8 @@ type conversion struct {
 	c      *Converter
 	res    *Result
 	itemID int64
+	// depth counts nested reusable blocks, against one that includes itself.
+	depth int
 }
 
 func (r *conversion) issue(kind, format string, args ...any) {
@@ -236,8 +240,24 @@ func (r *conversion) renderBlock(b *block) string {
 	case b.name == "yoast/faq-block" || b.name == "yoast-seo/faq-block":
 		return r.yoastFAQ(b.innerHTMLWith(r))
 	case b.name == "core/block":
-		r.issue(IssueMissingAttachment, "%s ref %d: reusable block content is not in the item", b.name, b.attrInt("ref"))
-		return ""
+		ref := b.attrInt("ref")
+		var content string
+		ok := false
+		if r.c.Index != nil {
+			content, ok = r.c.Index.Blocks[ref]
+		}
+		if !ok || r.depth >= 5 {
+			r.issue(IssueMissingBlock, "%s ref %d: reusable block missing from the export or nested too deep, left out", b.name, ref)
+			return ""
+		}
+		r.depth++
+		defer func() { r.depth-- }()
+		var s strings.Builder
+		for _, inner := range parseBlocks(content) {
+			s.WriteString(r.renderBlock(inner))
+			s.WriteByte('\n')
+		}
+		return s.String()
 	case b.name == "core/image":
 		h := b.innerHTMLWith(r)
 		if id := b.attrInt("id"); id > 0 && !strings.Contains(h, "wp-image-") {

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/clinicpress/clinicpress/internal/errs"
 )
 
 // These cases cover WordPress markup the fixture site does not produce
@@ -138,8 +140,14 @@ func TestReaderErrorsAndCharsets(t *testing.T) {
 		t.Errorf("after last item: %v", err)
 	}
 	_, err = NewReader(strings.NewReader(`<rss><channel><item><title>cut`)).Next()
-	if err == nil || errors.Is(err, io.EOF) {
+	if !errs.HasCode(err, CodeMalformed) {
 		t.Errorf("truncated file: err = %v", err)
+	}
+	if e, ok := errs.As(ErrNotWXR); !ok || e.Status != 400 || e.Code != "wxr_not_export" {
+		t.Errorf("ErrNotWXR = %+v", e)
+	}
+	if _, err := OpenUploads(fixtureXML); !errs.HasCode(err, "wxr_uploads_invalid") {
+		t.Errorf("OpenUploads(xml) = %v", err)
 	}
 }
 
@@ -182,5 +190,27 @@ func TestConverterIsSafeForConcurrentUse(t *testing.T) {
 		if err := <-errs; err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+func TestReusableBlocks(t *testing.T) {
+	x := `<rss><channel>
+<item><wp:post_id>50</wp:post_id><wp:post_type>wp_block</wp:post_type><content:encoded xmlns:content="http://purl.org/rss/1.0/modules/content/"><![CDATA[<!-- wp:paragraph -->
+<p>Book a consultation before any laser course.</p>
+<!-- /wp:paragraph --><!-- wp:block {"ref":51} /-->]]></content:encoded></item>
+<item><wp:post_id>51</wp:post_id><wp:post_type>wp_block</wp:post_type><content:encoded xmlns:content="http://purl.org/rss/1.0/modules/content/"><![CDATA[<!-- wp:block {"ref":51} /-->]]></content:encoded></item>
+</channel></rss>`
+	ix, err := BuildIndex(strings.NewReader(x))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := convertString(t, ix, `<!-- wp:block {"ref":50} /--><!-- wp:block {"ref":77} /-->`, 0)
+	if !strings.HasPrefix(r.Markdown, "Book a consultation before any laser course.") {
+		t.Errorf("markdown = %q", r.Markdown)
+	}
+	got := kinds(r.Issues)
+	if len(got) != 2 || got[0] != "missing-block: core/block ref 51: reusable block missing from the export or nested too deep, left out" ||
+		got[1] != "missing-block: core/block ref 77: reusable block missing from the export or nested too deep, left out" {
+		t.Errorf("issues = %q", got)
 	}
 }

@@ -47,6 +47,9 @@ type Index struct {
 	Attachments map[int64]Attachment
 	// Comments is the number of comments in the export (none are imported).
 	Comments int
+	// Blocks holds the content of reusable blocks (post type wp_block), which
+	// other items include by reference; they are few and small.
+	Blocks map[int64]string
 
 	byPath map[string]int64
 	byFile map[string]int64
@@ -58,6 +61,7 @@ func BuildIndex(r io.Reader) (*Index, error) {
 	ix := &Index{
 		Items:       map[int64]ItemRef{},
 		Attachments: map[int64]Attachment{},
+		Blocks:      map[int64]string{},
 		byPath:      map[string]int64{},
 		byFile:      map[string]int64{},
 		hosts:       map[string]bool{},
@@ -92,6 +96,9 @@ func BuildIndex(r io.Reader) (*Index, error) {
 func (ix *Index) add(it *Item) {
 	ix.Comments += it.Comments
 	ix.Items[it.ID] = it.Ref()
+	if it.Type == "wp_block" {
+		ix.Blocks[it.ID] = it.Content
+	}
 	if it.Type != "attachment" {
 		return
 	}

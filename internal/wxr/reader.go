@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/clinicpress/clinicpress/internal/errs"
 	"golang.org/x/net/html/charset"
 )
 
@@ -142,8 +143,23 @@ func (it *Item) termsIn(domain string) []Term {
 	return out
 }
 
-// ErrNotWXR is returned when the input is XML but not a WordPress export.
-var ErrNotWXR = errors.New("wxr: not a WordPress export (no <rss><channel>)")
+// ErrNotWXR is returned when the input is not a WordPress export (code
+// wxr_not_export, 400).
+var ErrNotWXR = errs.BadRequest("wxr_not_export", "the file is not a WordPress export (Tools → Export): it has no <rss><channel>")
+
+// CodeMalformed is the code of the *errs.Error returned for an export that is
+// not well-formed XML (often a truncated upload).
+const CodeMalformed = "wxr_malformed"
+
+// readErr tells a broken file (the uploader's problem, safe to show) from a
+// failing reader (internal).
+func readErr(err error) error {
+	var se *xml.SyntaxError
+	if errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return errs.BadRequest(CodeMalformed, "the WordPress export cannot be read: %s", err.Error())
+	}
+	return fmt.Errorf("wxr: %w", err)
+}
 
 // Reader streams the items of a WXR file one at a time.
 type Reader struct {
@@ -173,7 +189,9 @@ func NewReader(r io.Reader) *Reader {
 // returned the first item (or io.EOF).
 func (r *Reader) Site() Site { return r.site }
 
-// Next returns the next item, or io.EOF after the last one.
+// Next returns the next item, or io.EOF after the last one. A file that is
+// not an export gives ErrNotWXR; one that is not well-formed XML gives an
+// *errs.Error with code CodeMalformed; other errors come from the reader.
 func (r *Reader) Next() (*Item, error) {
 	if r.done {
 		return nil, io.EOF
@@ -193,7 +211,7 @@ func (r *Reader) Next() (*Item, error) {
 		}
 		if err != nil {
 			r.done = true
-			return nil, fmt.Errorf("wxr: %w", err)
+			return nil, readErr(err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
@@ -224,7 +242,7 @@ func (r *Reader) Next() (*Item, error) {
 				// Categories, tags, terms, generator, image...: not needed.
 				if err := r.dec.Skip(); err != nil {
 					r.done = true
-					return nil, fmt.Errorf("wxr: %w", err)
+					return nil, readErr(err)
 				}
 			}
 		case xml.EndElement:
@@ -264,7 +282,7 @@ func (r *Reader) findChannel() error {
 			return ErrNotWXR
 		}
 		if err != nil {
-			return fmt.Errorf("wxr: %w", err)
+			return readErr(err)
 		}
 		if se, ok := tok.(xml.StartElement); ok {
 			switch {
@@ -287,7 +305,7 @@ func (r *Reader) text() (string, error) {
 	for {
 		tok, err := r.dec.Token()
 		if err != nil {
-			return "", fmt.Errorf("wxr: %w", err)
+			return "", readErr(err)
 		}
 		switch t := tok.(type) {
 		case xml.CharData:
@@ -310,7 +328,7 @@ func (r *Reader) readAuthor() (*Author, error) {
 	for {
 		tok, err := r.dec.Token()
 		if err != nil {
-			return nil, fmt.Errorf("wxr: author: %w", err)
+			return nil, readErr(err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
@@ -350,7 +368,7 @@ func (r *Reader) readItem() (*Item, error) {
 	for {
 		tok, err := r.dec.Token()
 		if err != nil {
-			return nil, fmt.Errorf("wxr: item: %w", err)
+			return nil, readErr(err)
 		}
 		switch t := tok.(type) {
 		case xml.EndElement:
@@ -456,7 +474,7 @@ func (r *Reader) readPairs(a, b string) ([2]string, error) {
 	for {
 		tok, err := r.dec.Token()
 		if err != nil {
-			return out, fmt.Errorf("wxr: %w", err)
+			return out, readErr(err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:

@@ -2,11 +2,14 @@ package wxr
 
 import (
 	"archive/zip"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path"
 	"strings"
+
+	"github.com/clinicpress/clinicpress/internal/errs"
 )
 
 // Uploads finds WordPress's uploaded files in a copy of wp-content/uploads:
@@ -31,6 +34,9 @@ func OpenUploads(p string) (*Uploads, error) {
 	}
 	zr, err := zip.OpenReader(p)
 	if err != nil {
+		if errors.Is(err, zip.ErrFormat) {
+			return nil, errs.BadRequest("wxr_uploads_invalid", "the uploads file is neither a folder nor a zip archive")
+		}
 		return nil, fmt.Errorf("wxr: uploads: %w", err)
 	}
 	u.zip, u.fsys = zr, zr
