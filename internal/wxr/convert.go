@@ -163,6 +163,8 @@ func (c *Converter) ConvertContent(content string, itemID int64) (*Result, error
 	run.images(body)
 	run.links(body)
 	cites(body)
+	scripts(body)
+	tableCells(body)
 	run.faq(body)
 	md, err := c.md.ConvertNode(doc)
 	if err != nil {
@@ -740,6 +742,12 @@ func (r *conversion) links(n *html.Node) {
 		if href == "" || strings.HasPrefix(href, "#") {
 			return
 		}
+		if !safeScheme(href) {
+			r.issue(IssueHTML, "link to %q: not a web address, kept as text", href)
+			e.Attr = nil
+			e.DataAtom, e.Data = atom.Span, "span"
+			return
+		}
 		l := Link{URL: href}
 		if r.c.LinkRef != nil {
 			if to, ok := r.c.LinkRef(href); ok {
@@ -833,4 +841,79 @@ func textOf(n *html.Node) string {
 		b.WriteString(textOf(c))
 	}
 	return b.String()
+}
+
+// safeScheme accepts relative URLs and http, https, mailto and tel.
+func safeScheme(href string) bool {
+	s := strings.ToLower(strings.Join(strings.Fields(href), ""))
+	i := strings.IndexAny(s, ":/?#")
+	if i < 0 || s[i] != ':' {
+		return true
+	}
+	switch s[:i] {
+	case "http", "https", "mailto", "tel":
+		return true
+	}
+	return false
+}
+
+var (
+	superscripts = strings.NewReplacer("0", "⁰", "1", "¹", "2", "²", "3", "³", "4", "⁴", "5", "⁵", "6", "⁶", "7", "⁷", "8", "⁸", "9", "⁹", "+", "⁺", "-", "⁻")
+	subscripts   = strings.NewReplacer("0", "₀", "1", "₁", "2", "₂", "3", "₃", "4", "₄", "5", "₅", "6", "₆", "7", "₇", "8", "₈", "9", "₉", "+", "₊", "-", "₋")
+)
+
+// scripts writes <sup>2</sup> and <sub>2</sub> as Unicode super- and
+// subscript digits (m², CO₂), which Markdown has no syntax for.
+func scripts(n *html.Node) {
+	var found []*html.Node
+	walk(n, func(e *html.Node) {
+		if e.DataAtom == atom.Sup || e.DataAtom == atom.Sub {
+			found = append(found, e)
+		}
+	})
+	for _, e := range found {
+		t := textOf(e)
+		if t == "" || strings.Trim(t, "0123456789+-") != "" || e.Parent == nil {
+			continue
+		}
+		rep := superscripts
+		if e.DataAtom == atom.Sub {
+			rep = subscripts
+		}
+		e.Parent.InsertBefore(&html.Node{Type: html.TextNode, Data: rep.Replace(t)}, e)
+		e.Parent.RemoveChild(e)
+	}
+}
+
+// tableCells keeps each cell on one line: line breaks and paragraphs inside
+// a cell become spaces, since a Markdown table cell cannot hold them.
+func tableCells(n *html.Node) {
+	var cells []*html.Node
+	walk(n, func(e *html.Node) {
+		if e.DataAtom == atom.Td || e.DataAtom == atom.Th {
+			cells = append(cells, e)
+		}
+	})
+	for _, cell := range cells {
+		var inner []*html.Node
+		walk(cell, func(e *html.Node) {
+			if e.DataAtom == atom.Br || e.DataAtom == atom.P || e.DataAtom == atom.Div {
+				inner = append(inner, e)
+			}
+		})
+		for _, e := range inner {
+			if e.Parent == nil {
+				continue
+			}
+			e.Parent.InsertBefore(&html.Node{Type: html.TextNode, Data: " "}, e)
+			for c := e.FirstChild; c != nil; {
+				next := c.NextSibling
+				e.RemoveChild(c)
+				e.Parent.InsertBefore(c, e)
+				c = next
+			}
+			e.Parent.InsertBefore(&html.Node{Type: html.TextNode, Data: " "}, e)
+			e.Parent.RemoveChild(e)
+		}
+	}
 }

@@ -214,3 +214,13 @@ func TestReusableBlocks(t *testing.T) {
 		t.Errorf("issues = %q", got)
 	}
 }
+
+func TestInlineDetails(t *testing.T) {
+	r := convertString(t, nil, `<p>Use 2 mg/cm<sup>2</sup>; CO<sub>2</sub> lasers; the 5<sup>th</sup> visit. <a href="javascript:alert(1)">Click</a></p>
+<table><tr><th>Skin</th><th>Advice</th></tr><tr><td>Dry<br>or flaky</td><td><p>Cream cleanser.</p><p>Rich moisturiser.</p></td></tr></table>`, 0)
+	mustContain(t, r.Markdown, "2 mg/cm²; CO₂ lasers; the 5th visit. Click", "| Dry or flaky |", "Cream cleanser. Rich moisturiser.")
+	mustNotContain(t, r.Markdown, "javascript", "<br", "<sup")
+	if got := kinds(r.Issues); !slices.Equal(got, []string{`html: link to "javascript:alert(1)": not a web address, kept as text`}) {
+		t.Errorf("issues = %q", got)
+	}
+}
