@@ -165,6 +165,7 @@ func (c *Converter) ConvertContent(content string, itemID int64) (*Result, error
 	cites(body)
 	scripts(body)
 	tableCells(body)
+	dropEmptyParagraphs(body)
 	run.faq(body)
 	md, err := c.md.ConvertNode(doc)
 	if err != nil {
@@ -679,7 +680,21 @@ func (r *conversion) images(n *html.Node) {
 		}
 	})
 	for _, img := range imgs {
-		src := attr(img, "src")
+		src := strings.TrimSpace(attr(img, "src"))
+		if src == "" || strings.HasPrefix(src, "data:") {
+			// Lazy-loading plugins keep the real address elsewhere.
+			for _, k := range []string{"data-lazy-src", "data-src", "data-orig-file"} {
+				if v := strings.TrimSpace(attr(img, k)); v != "" {
+					src = v
+					break
+				}
+			}
+		}
+		if src == "" || strings.HasPrefix(src, "data:") {
+			r.issue(IssueHTML, "<img alt=%q> with no image address: left out", attr(img, "alt"))
+			img.Parent.RemoveChild(img)
+			continue
+		}
 		var id int64
 		if m := reWPImage.FindStringSubmatch(attr(img, "class")); m != nil {
 			id, _ = strconv.ParseInt(m[1], 10, 64)
@@ -915,5 +930,18 @@ func tableCells(n *html.Node) {
 			e.Parent.InsertBefore(&html.Node{Type: html.TextNode, Data: " "}, e)
 			e.Parent.RemoveChild(e)
 		}
+	}
+}
+
+// dropEmptyParagraphs removes the "<p>&nbsp;</p>" spacers classic-editor
+// authors use for vertical space.
+func dropEmptyParagraphs(body *html.Node) {
+	for c := body.FirstChild; c != nil; {
+		next := c.NextSibling
+		if c.Type == html.ElementNode && c.DataAtom == atom.P && findElement(c, atom.Img) == nil &&
+			strings.TrimSpace(strings.ReplaceAll(textOf(c), "\u00a0", " ")) == "" {
+			body.RemoveChild(c)
+		}
+		c = next
 	}
 }

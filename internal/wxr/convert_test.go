@@ -224,3 +224,13 @@ func TestInlineDetails(t *testing.T) {
 		t.Errorf("issues = %q", got)
 	}
 }
+
+func TestLazyImagesAndSpacers(t *testing.T) {
+	r := convertString(t, nil, "<p>&nbsp;</p>\n<p><img src=\"data:image/gif;base64,R0lGOD\" data-lazy-src=\"/wp-content/uploads/2024/01/a.jpg\" alt=\"A\"></p>\n<p>&nbsp;</p>\n<p><img src=\"\" alt=\"Nothing\"></p>\nText.", 0)
+	if r.Markdown != "![A](/wp-content/uploads/2024/01/a.jpg)\n\nText.\n" {
+		t.Errorf("markdown = %q", r.Markdown)
+	}
+	if got := kinds(r.Issues); !slices.Equal(got, []string{`html: <img alt="Nothing"> with no image address: left out`}) {
+		t.Errorf("issues = %q", got)
+	}
+}
