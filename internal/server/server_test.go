@@ -192,7 +192,7 @@ func TestRequestLogStatus(t *testing.T) {
 			{"/api/v1/clinics", map[string]any{"slug": "mine", "name": "Mine", "hostnames": []string{"mine.test"}}, 403},
 		} {
 			lines := logged(t, func() {
-				if r := e.Do("POST", k.path, c.Writer, k.body); r.Status != k.want {
+				if r := e.Do("POST", k.path, c.Admin, k.body); r.Status != k.want {
 					t.Fatalf("POST %s: %d %s", k.path, r.Status, r.Body)
 				}
 			})
