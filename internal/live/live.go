@@ -26,6 +26,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/clinicpress/clinicpress/internal/db"
+	"github.com/clinicpress/clinicpress/internal/searchtext"
 )
 
 // ErrNotFound is returned when nothing live matches.
@@ -261,15 +262,31 @@ func Terms(q string) []string {
 }
 
 // FTS5Query quotes every term for an FTS5 MATCH, so no query can use FTS5
-// syntax (column filters, NEAR, operators): "a" "b" means a AND b.
+// syntax (column filters, NEAR, operators): "a" "b" means a AND b. A term
+// with CJK characters becomes the phrase of its search tokens.
 func FTS5Query(terms []string) string {
+	return phrases(terms, func(t string) string { return strings.ReplaceAll(t, `"`, `""`) })
+}
+
+// pgQuery is the websearch_to_tsquery text of terms: words ANDed, a CJK
+// term as a quoted phrase of its search tokens (the same as FTS5Query).
+func pgQuery(terms []string) string {
+	return phrases(terms, func(t string) string { return strings.ReplaceAll(t, `"`, " ") })
+}
+
+func phrases(terms []string, esc func(string) string) string {
 	var b strings.Builder
 	for i, t := range terms {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
 		b.WriteByte('"')
-		b.WriteString(strings.ReplaceAll(t, `"`, `""`))
+		for j, tok := range searchtext.Phrase(t) {
+			if j > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(esc(tok))
+		}
 		b.WriteByte('"')
 	}
 	return b.String()
@@ -289,7 +306,7 @@ func (s *Store) Search(ctx context.Context, clinicID int64, q string) ([]Card, i
 	var total int
 	tx := s.db.WithContext(ctx)
 	if s.db.Dialect == db.Postgres {
-		text := strings.Join(terms, " ")
+		text := pgQuery(terms)
 		err := tx.Raw(`SELECT `+cardSelect+` FROM live_articles la`+cardJoins+`
 WHERE la.clinic_id = ? AND la.search @@ websearch_to_tsquery('english', ?)
 ORDER BY ts_rank(la.search, websearch_to_tsquery('english', ?)) DESC, la.first_published_at DESC, la.article_id DESC LIMIT ?`,

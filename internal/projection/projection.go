@@ -17,6 +17,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/clinicpress/clinicpress/internal/db"
+	"github.com/clinicpress/clinicpress/internal/searchtext"
 )
 
 // Channel is the PostgreSQL NOTIFY channel that carries a clinic id
@@ -132,15 +133,17 @@ func (w Writer) Put(tx *gorm.DB, l Live) error {
 			return err
 		}
 	}
-	tags := strings.Join(l.Tags, " ")
+	// CJK words are spelled out as search tokens (see searchtext).
+	tags := searchtext.Index(strings.Join(l.Tags, " "))
+	title, summary, body := searchtext.Index(l.Title), searchtext.Index(l.Summary), searchtext.Index(l.Body)
 	if w.dialect == db.Postgres {
 		err = tx.Exec(`UPDATE live_articles SET search =
   setweight(to_tsvector('english', ?), 'A') || setweight(to_tsvector('english', ?), 'B') ||
   setweight(to_tsvector('english', ?), 'B') || to_tsvector('english', ?) WHERE clinic_id = ? AND article_id = ?`,
-			l.Title, tags, l.Summary, l.Body, l.ClinicID, l.ArticleID).Error
+			title, tags, summary, body, l.ClinicID, l.ArticleID).Error
 	} else {
 		err = tx.Exec(`INSERT INTO live_search (rowid, title, summary, body, tags) VALUES (?, ?, ?, ?, ?)`,
-			l.ArticleID, l.Title, l.Summary, l.Body, tags).Error
+			l.ArticleID, title, summary, body, tags).Error
 	}
 	if err != nil {
 		return err
