@@ -9,6 +9,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
 	"gorm.io/gorm"
 
 	"github.com/clinicpress/clinicpress/internal/authz"
@@ -60,26 +61,54 @@ func validateDraft(d *Draft, v *errs.Validation) {
 			break
 		}
 	}
-	if d.Slug != "" && !clinic.ValidSlug(d.Slug) {
-		v.Add("slug", "must be 2 to 80 lower-case letters, digits and single hyphens")
+	if d.Slug != "" && !ValidSlug(d.Slug) {
+		v.Add("slug", "must be 2 to 80 lower-case letters (any script), digits and single hyphens")
 	}
 }
 
-var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
+// slugRE is an article slug: words of lower-case or caseless letters (any
+// script, with their combining marks) and digits, joined by single hyphens.
+var slugRE = regexp.MustCompile(`^[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{Nd}]+(?:-[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{Nd}]+)*$`)
 
-// Slugify derives a URL slug from a title.
+// ValidSlug reports whether s is an article slug: 2 to 80 characters (at
+// most 240 bytes) in NFC, lower case where the script has case. Links,
+// sitemaps and canonical URLs percent-encode it.
+func ValidSlug(s string) bool {
+	n := utf8.RuneCountInString(s)
+	return n >= 2 && n <= 80 && len(s) <= 240 && norm.NFC.IsNormalString(s) && slugRE.MatchString(s)
+}
+
+// Slugify derives a URL slug from a title. Latin letters lose their
+// accents (café -> cafe); other scripts stay as they are written, so a
+// Chinese or Tamil title gives a readable slug (毛孔粗大是永久的吗 ->
+// 毛孔粗大是永久的吗, "Soalan Lazim" -> soalan-lazim); anything else
+// becomes a hyphen.
 func Slugify(title string) string {
 	var b strings.Builder
-	for _, r := range strings.ToLower(title) {
-		if r < unicode.MaxASCII {
+	prevLatin := false
+	for _, r := range norm.NFD.String(strings.ToLower(title)) {
+		switch {
+		case unicode.Is(unicode.Mn, r) && prevLatin:
+			continue // an accent on a Latin letter
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r):
 			b.WriteRune(r)
-		} else {
-			b.WriteByte(' ')
+			prevLatin = unicode.Is(unicode.Latin, r)
+		default:
+			b.WriteByte('-')
+			prevLatin = false
 		}
 	}
-	s := strings.Trim(nonSlug.ReplaceAllString(b.String(), "-"), "-")
-	if len(s) > 80 {
-		s = strings.TrimRight(s[:80], "-")
+	s := norm.NFC.String(b.String())
+	var out []string
+	for _, w := range strings.Split(s, "-") {
+		if w != "" {
+			out = append(out, w)
+		}
+	}
+	s = strings.Join(out, "-")
+	for utf8.RuneCountInString(s) > 80 || len(s) > 240 {
+		rs := []rune(s)
+		s = strings.TrimRight(string(rs[:len(rs)-1]), "-")
 	}
 	return s
 }
@@ -93,7 +122,7 @@ func (s *Service) Create(ctx context.Context, sc clinic.Scope, d Draft) (View, e
 	var v errs.Validation
 	validateDraft(&d, &v)
 	if d.Slug == "" && d.Title != "" {
-		if d.Slug = Slugify(d.Title); !clinic.ValidSlug(d.Slug) {
+		if d.Slug = Slugify(d.Title); !ValidSlug(d.Slug) {
 			v.Add("slug", "could not be derived from the title; give one")
 		}
 	}

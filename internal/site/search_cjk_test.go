@@ -9,6 +9,36 @@ import (
 	"github.com/clinicpress/clinicpress/internal/testenv"
 )
 
+// TestChineseSlug: a Chinese title gives a readable Unicode slug, and the
+// page, links and sitemap carry it percent-encoded.
+func TestChineseSlug(t *testing.T) {
+	testenv.ForEachDB(t, func(t *testing.T, d *db.DB) {
+		e := testenv.New(t, d)
+		c := e.NewClinic("zh-slug")
+		var a art
+		e.MustDo("POST", apath(c.Slug, 0, ""), c.Writer, map[string]any{"title": "激光治疗后要注意什么？",
+			"summary": "术后护理。", "body": "## 护理\n\n防晒。"}, 201, &a)
+		if a.Slug != "激光治疗后要注意什么" {
+			t.Fatalf("slug %q", a.Slug)
+		}
+		submit(e, c, &a)
+		approve(e, c, &a)
+		publish(e, c, &a)
+		esc := url.PathEscape(a.Slug)
+		if r := get(t, e, "example.com", "/sites/"+c.Slug+"/articles/"+esc); r.Status != 200 || !strings.Contains(string(r.Body), "激光治疗后要注意什么？") {
+			t.Fatalf("article page: %d", r.Status)
+		}
+		home := string(get(t, e, "example.com", "/sites/"+c.Slug+"/").Body)
+		if !strings.Contains(home, "/articles/"+esc) {
+			t.Errorf("home page does not link the escaped slug")
+		}
+		sm := string(get(t, e, "example.com", "/sites/"+c.Slug+"/sitemap.xml").Body)
+		if !strings.Contains(sm, "/articles/"+esc+"<") {
+			t.Errorf("sitemap lacks the escaped slug: %s", sm)
+		}
+	})
+}
+
 // TestChineseSearch: words inside Chinese text, written without spaces,
 // are found on both databases, with the same answers; English search is
 // unchanged beside them.
