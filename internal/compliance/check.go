@@ -172,7 +172,12 @@ func (st *settings) checkMarkdown(p part, out []Finding) []Finding {
 		return out
 	}
 	d := parseMarkdown(p.text)
-	out = st.checkText(p, 0, len(p.text), d.mask, true, false, out)
+	buf := tokenPool.Get().(*[]token)
+	toks := tokenizeSegs(*buf, p.text, d.segs)
+	out = st.checkTokens(p, toks, true, false, out)
+	clear(toks)
+	*buf = toks[:0]
+	tokenPool.Put(buf)
 	for _, t := range d.titles {
 		out = st.checkText(p, t.start, t.end, nil, true, false, out)
 	}
@@ -221,6 +226,11 @@ func (st *settings) checkText(p part, lo, hi int, mask []span, text, image bool,
 		*buf = toks[:0]
 		tokenPool.Put(buf)
 	}()
+	return st.checkTokens(p, toks, text, image, out)
+}
+
+// checkTokens runs the rules over one token stream of part p.
+func (st *settings) checkTokens(p part, toks []token, text, image bool, out []Finding) []Finding {
 	keep := func(pt *pattern) bool {
 		if _, ok := st.sev[pt.rule.id]; !ok {
 			return false

@@ -128,11 +128,11 @@ func TestNegationAndHedges(t *testing.T) {
 }
 
 func TestMarkdownAwareness(t *testing.T) {
-	body := "Use `best` and ```\nguaranteed\n``` in code.\n\nSee <https://best.example.com/guaranteed> and https://x.example.com/painless and [docs](/best-guaranteed \"Our docs\")."
+	body := "Use `best` in a code span.\n\nSee <https://best.example.com/guaranteed> and https://x.example.com/painless and [docs](/best-guaranteed \"Our docs\")."
 	if fs := Check(Input{Body: body}, sg); len(fs) != 0 {
 		t.Errorf("got %v, want none", fs)
 	}
-	imgs, links := ExtractImagesAndLinks("![Before and after](/a/b.jpg \"Week 6\") [x](https://a.example/y) <http://b.example> https://c.example/z. <img src=\"/d.png\" alt=\"after laser\">\n[r]: https://ref.example \"Ref\"\n\n`https://code.example`")
+	imgs, links := ExtractImagesAndLinks("![Before and after](/a/b.jpg \"Week 6\") [x](https://a.example/y) <http://b.example> https://c.example/z. <img src=\"/d.png\" alt=\"after laser\"> [r][]\n\n[r]: https://ref.example \"Ref\"\n[unused]: https://unused.example\n\n`https://code.example`")
 	wantImgs := []Image{{Src: "/a/b.jpg", Alt: "Before and after", Caption: "Week 6"}, {Src: "/d.png", Alt: "after laser"}}
 	if !reflect.DeepEqual(imgs, wantImgs) {
 		t.Errorf("images = %+v", imgs)
@@ -145,6 +145,33 @@ func TestMarkdownAwareness(t *testing.T) {
 	fs := Check(Input{Body: `<img src="/x.png" alt="our painless laser">`}, sg)
 	if len(fs) != 1 || fs[0].Match != "painless" {
 		t.Errorf("html alt: %+v", fs)
+	}
+}
+
+// TestCodeIsChecked: code spans and fenced or indented code blocks are shown
+// on the public page, so they are checked like prose. The old hand-written
+// parser only knew ``` fences and let a ~~~ fence hide a guarantee.
+func TestCodeIsChecked(t *testing.T) {
+	for _, body := range []string{
+		"Intro.\n\n~~~\nResults guaranteed after one session\n~~~\n",
+		"Intro.\n\n~~~~ text\nResults guaranteed after one session\n~~~~\n",
+		"Intro.\n\n```\nResults guaranteed after one session\n```\n",
+		"Intro.\n\n    Results guaranteed after one session\n",
+		"Intro with `results guaranteed` in a code span.",
+		"- item\n\n  ~~~\n  Results guaranteed after one session\n  ~~~\n",
+	} {
+		fs := Check(Input{Body: body}, sg)
+		if len(fs) != 1 || fs[0].Rule != RuleGuarantee || fs[0].Match != "guaranteed" || body[fs[0].Start:fs[0].End] != "guaranteed" {
+			t.Errorf("%q: got %+v, want one guarantee finding on \"guaranteed\"", body, fs)
+		}
+	}
+	// A ``` line in the middle of a paragraph opens no fence for goldmark,
+	// but a line starting with ``` does: everything after it is code, and is
+	// checked (here a link text that is code, not a link).
+	body := "Line one.\n``` in code\nThe best clinic [x](/y)"
+	fs := Check(Input{Body: body}, sg)
+	if len(fs) != 1 || fs[0].Rule != RuleLaudatory || fs[0].Line != 3 {
+		t.Errorf("got %+v", fs)
 	}
 }
 

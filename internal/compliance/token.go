@@ -91,7 +91,33 @@ func tokenize(s string, lo, hi int, mask []span) []token {
 
 // tokenizeInto is tokenize appending to toks[:0], so callers can reuse buffers.
 func tokenizeInto(toks []token, s string, lo, hi int, mask []span) []token {
+	quoted := false
+	toks = scanRange(toks[:0], s, lo, hi, mask, &quoted, true)
+	return finishTokens(s, toks)
+}
+
+// tokenizeSegs tokenizes the visible text segments of a Markdown part, with
+// a break token where a new block starts.
+func tokenizeSegs(toks []token, s string, segs []seg) []token {
 	toks = toks[:0]
+	quoted := false
+	for _, sg := range segs {
+		if sg.brk {
+			quoted = false
+			if n := len(toks); n > 0 && toks[n-1].kind != kBreak {
+				toks = append(toks, token{text: "\n", start: sg.start, end: sg.start, kind: kBreak})
+			}
+		}
+		toks = scanRange(toks, s, sg.start, sg.end, nil, &quoted, false)
+	}
+	return finishTokens(s, toks)
+}
+
+// scanRange appends the tokens of s[lo:hi] outside mask. lineBreaks: decide
+// from the raw text where a newline ends a block (plain-text parts).
+func scanRange(toks []token, s string, lo, hi int, mask []span, quotedp *bool, lineBreaks bool) []token {
+	quoted := *quotedp
+	defer func() { *quotedp = quoted }()
 	mi := 0
 	for mi < len(mask) && mask[mi].end <= lo {
 		mi++
@@ -105,7 +131,6 @@ func tokenizeInto(toks []token, s string, lo, hi int, mask []span) []token {
 		}
 		return hi, hi
 	}
-	quoted := false
 	lineStart := lo
 	i := lo
 	for i < hi {
@@ -156,7 +181,7 @@ func tokenizeInto(toks []token, s string, lo, hi int, mask []span) []token {
 			toks = append(toks, token{text: text, start: start, end: j, kind: kWord, cap: unicode.IsUpper(r), quoted: quoted})
 			i = j
 			continue
-		case r == '\n':
+		case r == '\n' && lineBreaks:
 			// Decide whether this newline ends a block.
 			isBreak := lineStart < len(s) && strings.HasPrefix(strings.TrimLeft(s[lineStart:i], " \t"), "#")
 			k := i + 1
@@ -199,6 +224,10 @@ func tokenizeInto(toks []token, s string, lo, hi int, mask []span) []token {
 		}
 		i += size
 	}
+	return toks
+}
+
+func finishTokens(s string, toks []token) []token {
 	toks = joinSpelledOut(s, toks)
 	for k := range toks {
 		t := &toks[k]
