@@ -70,9 +70,19 @@ func (c Config) resolve() *settings {
 		}
 	}
 	if _, ok := st.sev[RuleExternalLink]; ok {
+		st.allowlist = append(st.allowlist, defaultLinkAllowlist...)
 		for _, d := range c.LinkAllowlist {
 			if d = normDomain(d); d != "" {
 				st.allowlist = append(st.allowlist, d)
+			}
+		}
+		for _, h := range c.OwnHostnames {
+			if k := strings.LastIndexByte(h, ':'); k >= 0 && !strings.Contains(h[k:], "]") {
+				h = h[:k]
+			}
+			h = strings.TrimPrefix(normDomain(h), "www.")
+			if h != "" {
+				st.allowlist = append(st.allowlist, h)
 			}
 		}
 	}
@@ -398,7 +408,7 @@ func dedupe(out []Finding) []Finding {
 // Links.
 
 func (st *settings) checkLink(p part, l span, out []Finding) []Finding {
-	if len(st.allowlist) == 0 {
+	if _, on := st.sev[RuleExternalLink]; !on {
 		return out
 	}
 	raw := strings.TrimSpace(p.text[l.start:l.end])

@@ -129,7 +129,7 @@ func TestNegationAndHedges(t *testing.T) {
 
 func TestMarkdownAwareness(t *testing.T) {
 	body := "Use `best` in a code span.\n\nSee <https://best.example.com/guaranteed> and https://x.example.com/painless and [docs](/best-guaranteed \"Our docs\")."
-	if fs := Check(Input{Body: body}, sg); len(fs) != 0 {
+	if fs := Check(Input{Body: body}, Config{Packs: sg.Packs, OwnHostnames: []string{"best.example.com", "x.example.com"}}); len(fs) != 0 {
 		t.Errorf("got %v, want none", fs)
 	}
 	imgs, links := ExtractImagesAndLinks("![Before and after](/a/b.jpg \"Week 6\") [x](https://a.example/y) <http://b.example> https://c.example/z. <img src=\"/d.png\" alt=\"after laser\"> [r][]\n\n[r]: https://ref.example \"Ref\"\n[unused]: https://unused.example\n\n`https://code.example`")
@@ -189,8 +189,27 @@ func TestAllowlist(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q, want %q", got, want)
 	}
-	if fs := Check(Input{Body: body}, Config{}); len(fs) != 0 {
-		t.Errorf("no allowlist: got %v, want none", fs)
+	// Without an allowlist, the clinic's own hostnames and the public health
+	// authorities are still allowed; everything else is a warning.
+	body = "[a](https://www.lumen.example/x) [b](https://blog.lumen.example) [c](https://www.healthhub.sg/a-z) [d](https://www.who.int/news) [e](https://pubmed.ncbi.nlm.nih.gov/1/) [f](https://www.nhs.uk/conditions/acne/) [g](https://shop.example/buy) [h](https://www.facebook.com/clinic)"
+	got = nil
+	for _, f := range Check(Input{Body: body}, Config{OwnHostnames: []string{"www.lumen.example:8080"}}) {
+		if f.Rule != RuleExternalLink || f.Severity != SeverityWarn {
+			t.Errorf("unexpected %+v", f)
+		}
+		got = append(got, f.Match)
+	}
+	want = []string{"https://shop.example/buy", "https://www.facebook.com/clinic"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("defaults: got %q, want %q", got, want)
+	}
+	off := Config{Overrides: map[string]Severity{RuleExternalLink: SeverityOff}}
+	if fs := Check(Input{Body: body}, off); len(fs) != 0 {
+		t.Errorf("rule off: got %v", fs)
+	}
+	block := Config{Overrides: map[string]Severity{RuleExternalLink: SeverityBlock}}
+	if fs := Check(Input{Body: body}, block); len(fs) != 4 || fs[0].Severity != SeverityBlock {
+		t.Errorf("rule blocking: got %v", fs)
 	}
 }
 

@@ -21,9 +21,9 @@
 // not", "isn't") shortly after it. Findings carry byte offsets, 1-based line
 // and column (in characters) into the raw text of the field they were found in.
 //
-// Links: the "external-link" rule only runs when Config.LinkAllowlist is
-// non-empty, because without it the engine cannot know which domains belong to
-// the clinic. Relative, fragment, mailto: and tel: links are never flagged;
-// http(s) and protocol-relative links are flagged unless their host is an
-// allowlisted domain or a subdomain of one.
+// Links: the "external-link" rule is on in both packs. A link is outbound
+// unless its host is one of Config.OwnHostnames (the clinic's own sites), a
+// DefaultLinkAllowlist public health authority, a Config.LinkAllowlist
+// domain, or a subdomain of one. Relative, fragment, mailto: and tel: links
+// are never flagged.
 package compliance

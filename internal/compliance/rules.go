@@ -246,10 +246,10 @@ var rules = []*rule{
 		},
 	},
 	{
-		id: RuleExternalLink, name: "Links outside the allowlist",
-		description: "Outbound links to domains not on the clinic's allowlist (checked only when an allowlist is configured; relative links are fine).",
-		message:     "Link to a domain that is not on the clinic's allowlist: linked content becomes part of the advertisement.",
-		suggestion:  "link to an allowed domain (e.g. a government or professional body) or remove the link",
+		id: RuleExternalLink, name: "Outbound links",
+		description: "Links to sites other than the clinic's own hostnames, the default public health authorities (MOH, HealthHub, HPB, SMC, HSA, WHO, NHS, CDC, NIH, ...) and the clinic's allowlist. Relative links are fine.",
+		message:     "Outbound link: the linked page is neither the clinic's own nor a public health authority, and what it says becomes part of the advertisement.",
+		suggestion:  "link to a public health authority (e.g. HealthHub or MOH) or add the domain to the clinic's allowlist once reviewed",
 	},
 	{
 		id: RuleUnverifiedCredential, name: "Unverifiable credential claims",
