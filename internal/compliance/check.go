@@ -12,12 +12,13 @@ import (
 // settings is a Config resolved for one Check call.
 type settings struct {
 	sev       map[string]Severity // enabled rules only
+	overrode  map[string]bool     // rules whose severity Config.Overrides sets
 	extra     *matcher
 	allowlist []string
 }
 
 func (c Config) resolve() *settings {
-	st := &settings{sev: map[string]Severity{}}
+	st := &settings{sev: map[string]Severity{}, overrode: map[string]bool{}}
 	packs := c.Packs
 	if len(packs) == 0 {
 		packs = []string{"general"}
@@ -42,6 +43,7 @@ func (c Config) resolve() *settings {
 			delete(st.sev, rid)
 		case SeverityBlock, SeverityWarn:
 			st.sev[rid] = sev
+			st.overrode[rid] = true
 		}
 	}
 	if len(c.ExtraPhrases) > 0 {
@@ -266,6 +268,9 @@ func (st *settings) checkTokens(p part, toks []token, text, image bool, out []Fi
 		sev := pt.extraSev
 		if sev == "" {
 			sev = st.sev[pt.rule.id]
+			if pt.block && !st.overrode[pt.rule.id] {
+				sev = SeverityBlock
+			}
 		}
 		msg := pt.message
 		if msg == "" {
@@ -292,10 +297,24 @@ func (st *settings) accept(toks []token, h hit) bool {
 	if pt.notAfter != nil && h.tj < len(toks) && toks[h.tj].kind == kWord && pt.notAfter[toks[h.tj].text] {
 		return false
 	}
-	if !pt.noNegation && negated(toks, h.ti, h.tj) {
+	if !pt.noNegation && (negated(toks, h.ti, h.tj) || listNegated(toks, h.ti)) {
 		return false
 	}
-	if pt.rule.needsNamedBody && namesBody(toks, h.ti, h.tj) {
+	if inProperName(toks, h.ti, h.tj) {
+		return false
+	}
+	lo, hi := sentenceBounds(toks, h.ti, h.tj)
+	if metaSentence(toks, lo, hi) {
+		return false
+	}
+	id := pt.rule.id
+	if id != RuleFear && id != RuleComparison && questionSentence(toks, lo, hi) {
+		return false
+	}
+	if certaintyRules[id] && hedged(toks, lo, h.ti) {
+		return false
+	}
+	if id == RuleUnverifiedCredential && !pt.block && namesRecognisedBody(toks, lo, hi) {
 		return false
 	}
 	if pt.rule.notInQuestions && inQuestion(toks, h.tj) {
@@ -304,39 +323,16 @@ func (st *settings) accept(toks []token, h hit) bool {
 	return true
 }
 
-var bodyWords = setOf("smc moh hsa jci fda council ministry academy college registry register registered registration mcr association society commission institute university board accreditation-body jcia ahpra gmc")
-var notBodies = setOf("dr dr. doctor doctors prof our us them you patients the a")
-
-// namesBody reports whether the sentence around toks[i:j] names a registry
-// or awarding body: a known body word, or "by/from/with [the] Capitalised".
-func namesBody(toks []token, i, j int) bool {
-	lo := i
-	for lo > 0 && !isSentenceBoundary(&toks[lo-1]) {
-		lo--
-	}
-	hi := j
-	for hi < len(toks) && !isSentenceBoundary(&toks[hi]) {
-		hi++
-	}
-	for k := lo; k < hi; k++ {
-		if k >= i && k < j {
+// hedged reports a hedge word up to five words before toks[i] in its
+// sentence: "may last for years", "can help keep acne under control".
+func hedged(toks []token, lo, i int) bool {
+	for k, n := i-1, 0; k >= lo && n < 5; k-- {
+		if toks[k].kind != kWord {
 			continue
 		}
-		t := &toks[k]
-		if t.kind != kWord {
-			continue
-		}
-		if bodyWords[t.text] {
+		n++
+		if hedges[toks[k].text] {
 			return true
-		}
-		if t.text == "by" || t.text == "from" || t.text == "with" {
-			n := k + 1
-			if n < hi && toks[n].text == "the" {
-				n++
-			}
-			if n < hi && toks[n].kind == kWord && toks[n].cap && !notBodies[toks[n].text] {
-				return true
-			}
 		}
 	}
 	return false

@@ -39,6 +39,9 @@ type spec struct {
 	q   bool   // only inside quotation marks
 	img bool   // only in image alt text, captions, titles and file names
 	neg bool   // true: do not apply negation/hedge suppression
+	// block: the finding blocks whenever the rule is on, even in a pack
+	// where the rule only warns (an explicit override still wins).
+	block bool
 }
 
 type pattern struct {
@@ -52,10 +55,11 @@ type pattern struct {
 	quotedOnly bool
 	imageOnly  bool
 	noNegation bool
+	block      bool
 	extraSev   Severity // for Config.ExtraPhrases patterns
 }
 
-var numberWords = map[string]bool{"one": true, "two": true, "three": true, "four": true, "five": true, "six": true, "seven": true, "eight": true, "nine": true, "ten": true, "twelve": true, "a": true, "few": true}
+var numberWords = map[string]bool{"one": true, "two": true, "three": true, "four": true, "five": true, "six": true, "seven": true, "eight": true, "nine": true, "ten": true, "twelve": true, "a": true, "few": true, "eleven": true, "fifteen": true, "twenty": true, "thirty": true, "forty": true, "fifty": true, "hundred": true, "thousand": true}
 
 func isNumberTok(t *token) bool {
 	if t.kind != kWord {

@@ -25,9 +25,6 @@ type rule struct {
 	id, name, description string
 	message, suggestion   string
 	specs                 []spec
-	// needsNamedBody: suppress the match when the same sentence names a
-	// registry or awarding body.
-	needsNamedBody bool
 	// notInQuestions: suppress matches in sentences that end with "?"
 	// (FAQ questions are written in the reader's voice).
 	notInQuestions bool
@@ -253,10 +250,9 @@ var rules = []*rule{
 	},
 	{
 		id: RuleUnverifiedCredential, name: "Unverifiable credential claims",
-		description:    "Accredited, certified, award-winning or internationally recognised claims need the registry or awarding body named in the same sentence.",
-		message:        "Credential claim without a named body: say who accredited, certified or awarded it so readers can verify it.",
-		suggestion:     "name the body, e.g. \"registered with the Singapore Medical Council\"",
-		needsNamedBody: true,
+		description: "Accredited, certified, award-winning or internationally recognised claims need the registry or awarding body named in the same sentence.",
+		message:     "Credential claim without a named body: say who accredited, certified or awarded it so readers can verify it.",
+		suggestion:  "name the body, e.g. \"registered with the Singapore Medical Council\"",
 		specs: []spec{
 			{e: "accredited|accreditation|certified|certification|certificated|credentialed *2 @provider|@offering|staff|nurses|injectors", nb: "a|your|another"},
 			{e: "@provider|@offering|staff are|is fully? accredited|certified|credentialed"},
@@ -338,8 +334,12 @@ var (
 )
 
 func init() {
+	for k, v := range claimClasses {
+		classes[k] = v
+	}
 	for _, r := range rules {
 		ruleByID[r.id] = r
+		r.specs = append(r.specs, claimSpecs[r.id]...)
 		for _, sp := range r.specs {
 			items, err := compilePattern(sp.e, classes)
 			if err != nil {
@@ -348,7 +348,7 @@ func init() {
 			allPatterns.add(&pattern{
 				rule: r, expr: sp.e, items: items, suggestion: sp.s, message: sp.m,
 				notBefore: wordSet(sp.nb), notAfter: wordSet(sp.na),
-				quotedOnly: sp.q, imageOnly: sp.img, noNegation: sp.neg,
+				quotedOnly: sp.q, imageOnly: sp.img, noNegation: sp.neg, block: sp.block,
 			})
 		}
 	}

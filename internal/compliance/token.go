@@ -54,6 +54,8 @@ func punctText(r rune) (string, bool) {
 		return "&", true
 	case '|':
 		return "|", true
+	case '/':
+		return "/", true
 	case '(', '[':
 		return "(", true
 	case ')', ']':

@@ -1,0 +1,483 @@
+package compliance
+
+import "strings"
+
+// Claim constructions. The phrase patterns in rules.go are extended here by
+// constructions: a claim is a target (the provider, its staff, its results,
+// other providers, the reader's social world) combined with a claim kind
+// (ranking, certainty, social proof, comparison, fear or shame, endorsement,
+// credential). Two mechanisms express them:
+//
+//   - more pattern specs per rule (claimSpecs), written with word classes for
+//     the targets, so one spec covers many phrasings;
+//   - sentence constructions (constructions): a target word and a cue word
+//     of the same sentence, within a window, make a finding that spans both.
+//
+// Scope is handled once for every rule in accept: negation (also over a list
+// after "do not offer", "no", "without"), hedges for certainty claims ("may",
+// "can help"), reader questions, sentences about the rules themselves
+// ("regulations prohibit ...", "be wary of clinics that promise ..."), street
+// names ("1 Guarantee Road") and proper names ("Health Promotion Board").
+
+var claimClasses = map[string]string{
+	// people who deliver the service
+	"staff": "doctor|doctors|dr|physician~|surgeon~|dermatologist~|injector~|nurse~|therapist~|aesthetician~|practitioner~|team|staff|specialist~|director|consultant~|clinician~",
+	// units counted in social-proof claims
+	"countable": "patient~|client~|customer~|procedure~|treatment~|case~|people|singaporean~|women|men|famil~|lift~|injection~|surger~|transplant~|face~|smile~|bride~|mum~|member~",
+	// other kinds of providers, named without "other"
+	"rivalkind": "salon~|spa~|parlour~|parlor~|gp|gps|polyclinic~|hospital~|chain~|clinics|doctors|surgeons|dermatologists|aestheticians|beauticians|beautician|korea|jb|bangkok|device~|gadget~|competitor~|elsewhere",
+	"agewords":  "older|old|tired|exhausted|haggard|unfriendly|unattractive|ugly|dull|sick|worn|aged|saggy|fat|lazy|unhygienic|dirty|unkempt|sloppy|grumpy|sad|angry",
+	"timeunit":  "day~|week~|month~|year~",
+	"pic":       "photo~|picture~|image~|gallery|galleries|album~|shot~|pic|pics|snapshot~|selfie~|photograph~",
+	"audience":  "people|everyone|everybody|others|friends|colleagues|strangers|partner|laws|world|nobody|guys|girls|boss|classmates|relatives|date|dates|crush",
+}
+
+// claimSpecs are added to the rules' own specs at init.
+var claimSpecs = map[string][]spec{
+	RuleLaudatory: {
+		{e: "over|nearly|almost|some|above|exceeding|past <num> *2 @countable", na: "ago|old|of|aged|above|with|who|should|may|can|need~|have|has|were|are|had", s: "remove the count: patient numbers are social proof"},
+		{e: "more than <num> *2 @countable", na: "ago|old|of|aged|above|with|who|should|may|can|need~|have|has|were|are|had", s: "remove the count: patient numbers are social proof"},
+		{e: "<num> *2 @countable treated|served|performed|done|completed|helped|transformed|trusted", nb: "of|to|in|for|than|about|every|between", s: "remove the count: patient numbers are social proof"},
+		{e: "<num> thousand|hundred|000 *2 @countable", s: "remove the count: patient numbers are social proof"},
+		{e: "thousands|hundreds|tens|millions of *2 @countable|happy|satisfied|singaporean~|famil~", s: "remove the count: patient numbers are social proof"},
+		{e: "performed|treated|served|helped over|thousands|hundreds|<num>", s: "remove the count: patient numbers are social proof"},
+		{e: "performed|treated|served|helped more than"},
+		{e: "trusted by|among", s: "remove the endorsement claim"},
+		{e: "and counting"},
+		{e: "gold standard", s: "describe the evidence for the treatment instead"},
+		{e: "most popular|favourite|favorite|sought|requested|loved|trusted|recommended|comprehensive|established|renowned|respected|modern|exclusive|luxurious|sophisticated|extensive|qualified|elite"},
+		{e: "singapore's|asia's|sg's|island's|region's|world's|town's|east's|west's|heartland's *1 favourite|favorite|most|largest|biggest|leading|top|first|best|premier|number|no|trusted|go|popular|only"},
+		{e: "favourite|favorite|preferred clinic|destination|place|choice|spot|doctor|aesthetic~"},
+		{e: "go to clinic|destination|place|doctor|spot"},
+		{e: "@provider of choice"},
+		{e: "choice for|of *2 expats|professionals|celebrities|stars|singaporean~|women|men|discerning"},
+		{e: "pioneer~|trailblaz~|trendsetter~", na: "study|studies|research|researchers"},
+		{e: "one of the largest|biggest|leading|top|best|most|finest|foremost|premier"},
+		{e: "largest|biggest|greatest|newest|safest|fastest|finest *3 @provider|group~|chain~|range|selection|team|network|collection|centre~|clinic~"},
+		{e: "voted|named|ranked|crowned|awarded *3 best|top|no|number|#|favourite|favorite|leading"},
+		{e: "nothing less|short than|of"},
+		{e: "nothing but the best"},
+		{e: "lead~ the way|field|pack|market"},
+		{e: "ultimate", na: "goal|aim|cause|decision"},
+		{e: "unparalleled|unrivalled|exceptional|impeccable|superior|luxury|luxurious|elite|prestigious|exquisite care|service|expertise|results|skill~|standard~"},
+		{e: "expert hands|care"},
+		{e: "the place to go"},
+		{e: "like no other"},
+	},
+	RuleGuarantee: {
+		{e: "clinically|scientifically|medically|dermatologically|tried proven|tested|shown", s: "cite the evidence and its limits instead"},
+		{e: "proven to|results|result|effective|solution~|method~|technique~|formula~|way~|treatment~|track", s: "cite the evidence and its limits instead"},
+		{e: "assured|assurance|assure~", nb: "quality|rest|be", s: "results vary between patients"},
+		{e: "last~ forever|permanently"},
+		{e: "last~ a lifetime"},
+		{e: "last~ for life|good"},
+		{e: "forever|lifelong", s: "results can last a long time, though maintenance may be needed"},
+		{e: "permanent|permanently", na: "damage|scarring|scars|scar|harm|injury|loss|nerve|changes|makeup|make|resident~|residency|staff|address|teeth|markers|marker|ink|tattoo~|record~|disability|disfigurement|hair|pigment~|darkening|discolouration|discoloration|effects", s: "results can last a long time, though maintenance may be needed"},
+		{e: "will be gone|cleared|history|vanished"},
+		{e: "be a thing of the past"},
+		{e: "get rid of *3 for good|forever|permanently|completely|once|entirely"},
+		{e: "once and for all"},
+		{e: "never *1 come|coming|return|returning|grow|recur~|reappear~"},
+		{e: "confirm|confirmed|sure|surely|definitely|certainly *1 will|can|got|see|work~|one|plus|results", nb: "make|not|be|to|feel|are|if|unsure|you're|i'm|for"},
+		{e: "confirm plus chop"},
+		{e: "you will|you'll|will see|notice|get|achieve|enjoy|look *3 result~|difference|improvement~|change~|younger|smoother|clearer|glow~"},
+		{e: "work~ on|for every|all|any *2 skin|type~|people|patient~|person|one|case~"},
+		{e: "without exception|fail|failure"},
+		{e: "never fail~"},
+		{e: "in|after|with|from just|only one|1|a session|visit|treatment|sitting"},
+		{e: "in|after|with|from a|one single session|visit|treatment|sitting"},
+		{e: "glass skin"},
+		{e: "absolutely|totally|completely|zero risk|risks|pain|side|downtime|scarring"},
+		{e: "no|zero|nil|without any? recovery|healing time|period"},
+		{e: "zero|nil risk|pain|downtime|side|scarring|recovery"},
+		{e: "totally|completely|entirely|fully|100 natural|effective|reversible|painless"},
+		{e: "safe for all|every|everyone|anyone"},
+		{e: "results are certain|assured"},
+		{e: "or your money back"},
+		{e: "cure~|cured|curing", na: "time|times|rate|rates", nb: "no|not|rather|without|permanent"},
+		{e: "reverse~|undo~|stop~|halt~ *2 ageing|aging|balding"},
+		{e: "reverse~|stop~|cure~ *2 hair loss"},
+		{e: "eliminate~|eradicate~|destroy~ *3 fat|cellulite|acne|scar~|wrinkle~|pigment~|melasma|pore~|line~"},
+		{e: "every|each *1 patient~|client~ see~|get~|achieve~|notice~|love~"},
+	},
+	RuleInducement: {
+		{e: "trial|introductory|intro|launch|opening|special|promo|promotional|timer|timers price~|rate~|fee~|package~|offer~|deal~"},
+		{e: "first timer~|timers"},
+		{e: "chope"},
+		{e: "promo~|promotion~|offer~|deal~|sale end~|expire~|ending|valid|last~|until", nb: "health"},
+		{e: "worth $|s|sgd"},
+		{e: "valued at $|s|sgd|<num>"},
+		{e: "nett"},
+		{e: "membership|member", nb: "faculty|board|council|family"},
+		{e: "flash|mega|cny|christmas|raya|deepavali|birthday|anniversary|festive|holiday|weekend sale|special|specials|promo|promotion~|deal~|offer~"},
+		{e: "year end sale|special|promo|promotion~|deal~|offer~"},
+		{e: "national day sale|special|promo|promotion~|deal~|offer~"},
+		{e: "code *1 at checkout"},
+		{e: "use|apply|enter *1 code"},
+		{e: "student|senior|corporate|couple|group price~|rate~|discount~|package~|special"},
+		{e: "bundle~|combo~ deal~|offer~|price~|package~|saving~"},
+		{e: "won't|wont last"},
+		{e: "will not last"},
+		{e: "only|just $|s|sgd", na: "session~|week~|month~|day~|minute~|hour~|year~|of|in|a|per|time~|patient~|area~|step~|once|few|small|mild"},
+		{e: "only|just <num>", na: "session~|week~|month~|day~|minute~|hour~|year~|of|in|a|per|time~|patient~|area~|step~|once|few|small|mild|to|or|and|percent|%|mm|ml|cm|kg|units|unit|injection~|drop~|pump~|layer~|coat~|am|pm|people|out|case~|sitting~|visit~"},
+		{e: "loyalty|reward~ point~|card~|programme|program"},
+		{e: "the|your|a <num> free|half|off"},
+		{e: "the|your 2nd|3rd|4th|5th|6th|second|third|fourth|fifth|sixth|next *2 free|half|off|discount~"},
+		{e: "get|receive|enjoy|earn *2 free|complimentary|bonus|extra|credit~"},
+		{e: "complimentary|free", na: "of|from|radical~|to|radicals|time|parking|wifi|wi|edge~|flowing|hand|trade|will|speech|fatty", nb: "oil|fragrance|paraben|alcohol|sulphate|sulfate|sugar|gluten|latex|pain|risk|smoke|scent|symptom|cancer|disease|hands|feel|be|to|care|duty|tax|gst|stress|worry|itch|scar|side|downtime|drug|acne|break|allergen|nicotine|set|are|is|stay|remain|toll"},
+		{e: "book|register|sign|reserve *2 before|by <num>|today|tonight"},
+		{e: "while promo|promotion|offer|stock~"},
+		{e: "$ <num> off|credit|voucher"},
+		{e: "for only|just $|s|sgd"},
+		{e: "don't|dont miss", na: "a|your|doses|dose|appointment~|follow|any"},
+		{e: "do not miss", na: "a|your|doses|dose|appointment~|follow|any"},
+		{e: "save|saving~ $|<num>|big|up"},
+		{e: "session~ from|at $|only"},
+	},
+	RuleComparison: {
+		{e: "half|third|quarter|fraction *2 of the|what price|cost|fees|rate~|you", s: "state the fee plainly"},
+		{e: "half|third|quarter|fraction the price|cost"},
+		{e: "why pay *3 more|hospital|clinic|price~|prices|fees|double|extra"},
+		{e: "for less|cheaper|lower", na: "than"},
+		{e: "beat~|beating *2 anything|anyone|any|everyone|all|competitor~"},
+		{e: "lowest|cheapest price~|rate~|fee~|priced", nb: "for"},
+		{e: "lowest|cheapest in @region|town|singapore|sg"},
+		{e: "prices|fees|rates are the lowest|cheapest"},
+		{e: "double|twice|triple|more for the same"},
+		{e: "same *1 treatment|filler|procedure|results|quality for|at less|half|lower"},
+		{e: "than anywhere|elsewhere|everywhere|others|competitors"},
+		{e: "than the rest|competition"},
+		{e: "more|less|cheaper *3 for your money"},
+		{e: "so called *2 @provider|experts|specialists|doctors|aesthetic~"},
+		{e: "forget *2 expensive|hospital~|salon~|spa~|other|those|overpriced"},
+		{e: "instead of *2 overpaying|expensive|hospital~|salon~|spa~"},
+		{e: "unlike *2 @rivalkind|most|many|some|other|others|typical"},
+		{e: "newer|better|safer|cheaper|stronger|faster|gentler|superior|more|less|lower|higher *4 than *3 @rivalkind|those|most|many|other|others|you'd|anywhere"},
+		{e: "weekend|online course~"},
+		{e: "only done|attended a|one *2 course~"},
+		{e: "cut~|cutting corners"},
+		{e: "overcharg~|overpric~|ripoff"},
+		{e: "rip off"},
+		{e: "hidden cost~|fee~|charge~"},
+	},
+	RuleTestimonial: {
+		{e: "influencer~|celebrit~|actress|actor~|blogger~|vlogger~|youtuber~|tiktoker~|instagrammer~|kol|kols|socialite~|mediacorp|kdrama|idol~|supermodel~|ambassador~", nb: "not|no", s: "remove the endorsement"},
+		{e: "k drama|pop"},
+		{e: "beauty queen~"},
+		{e: "miss singapore|universe|world"},
+		{e: "as featured|heard on|in|by"},
+		{e: "as seen on|in tv|instagram|tiktok|media|channel|facebook|youtube|magazine~"},
+		{e: "featured by|in|on"},
+		{e: "endorse~|endorsed|endorsement~"},
+		{e: "swear~|swore by"},
+		{e: "chose|trust~|picked us"},
+		{e: "story :"},
+		{e: "patient story|stories|journey~|spotlight"},
+		{e: "case stud~", nb: "a|published"},
+		{e: "came|walked|turned to us"},
+		{e: "one of our *1 patient~|client~|customer~|regular~"},
+		{e: "keep~|kept coming back|returning|bringing|referring"},
+		{e: "bring~|brought|refer~|referred *1 their|her|his friends|family|sisters|colleagues"},
+		{e: "regular patient~|client~|customer~|clientele"},
+		{e: "regular~ include~"},
+		{e: "review~ speak~|say~"},
+		{e: "speak for themselves|itself"},
+		{e: "star~ review~|rating~"},
+		{e: "rated <num>"},
+		{e: "described|calls|called|describes *3 the treatment|it|us|her|his|experience as"},
+		{e: "told|tells us|me"},
+		{e: "feel~|felt like herself|himself|myself"},
+		{e: "feel~|felt like a new"},
+		{e: "i|i'm|i've wish|love|loved|feel|felt|look|looked|finally|was|had|have|would|will|never|always|highly|definitely|totally|cannot|can't|couldn't|am|can|went|came|got|tried"},
+		{e: "discovered our|the secret"},
+	},
+	RuleBeforeAfter: {
+		{e: "before and|&|/|vs|versus|to after"},
+		{e: "before ( *1 ) and|& after"},
+		{e: "before , during and after"},
+		{e: "pre and|&|/|vs post", nb: "the"},
+		{e: "b / a"},
+		{e: "ba photo~|pic~|picture~|image~|shot~"},
+		{e: "( left|right )"},
+		{e: "left|right : *2 day|week|month|before|after|pre|post|session"},
+		{e: "week|day|month|session <num> and|to|vs|versus|& week|day|month|session <num>"},
+		{e: "week|day|month <num> vs|versus"},
+		{e: "results|result|photo~|transformation~|before page|album|gallery|galleries|section|wall"},
+		{e: "transformations"},
+		{e: "transformation gallery|photo~|stor~|video~|pic~|reel~"},
+		{e: "see|notice|spot|check *2 the difference", s: "describe the typical outcome instead"},
+		{e: "swipe~|scroll *3 see|difference|result~|after|transformation~"},
+		{e: "real results"},
+		{e: "untouched|unedited|unretouched|unfiltered photo~|image~|picture~|results|pic~"},
+		{e: "no|without filter~|filters|photoshop|editing|retouching"},
+		{e: "@pic *5 after|later|post|result~|transformation~|difference", nb: "take|taking|keep|keeping|track|of|your|a"},
+		{e: "looked|became|appeared *4 <num> @timeunit after|later|post"},
+		{e: "his|her|their *4 <num> @timeunit after|later|post"},
+		{e: "shows|showed|show|showing|pictured|taken|see *4 <num> @timeunit after|later|post|into"},
+		{e: "pictured|taken *4 after|post|later"},
+		{e: "shows|showing the same patient|person|skin|area|face"},
+		{e: "patient's *2 skin|face|jawline|nose|scar~|result~|forehead|cheek~|neck|lips *4 after|later|post|<num>"},
+		{e: "how *3 looked|became *3 after|later|post"},
+	},
+	RuleUnverifiedCredential: {
+		{e: "moh accredited|certified|approved|endorsed|recognised|recognized|accreditation|certification *2 @staff|aesthetic~|doctor~|physician~|practitioner~", block: true, m: credMOH, s: credMOHFix},
+		{e: "moh accredited|certified|accreditation|certification", block: true, m: credMOH, s: credMOHFix},
+		{e: "ministry of health accredited|certified|accreditation|certification", block: true, m: credMOH, s: credMOHFix},
+		{e: "@staff *5 accredited|certified|approved|endorsed|recognised|recognized by|with moh|ministry", block: true, m: credMOH, s: credMOHFix},
+		{e: "accredited|certified by|with the? moh|ministry", block: true, m: credMOH, s: credMOHFix},
+		{e: "aesthetic~|skin|ageing|aging|antiageing|beauty|cosmetic|laser|lasers|botox|filler~|slimming|wellness|facial|acne|pigmentation|scar|scars|contouring specialist~", nb: "a|see|consult|your|any", block: true, m: credTitle, s: credTitleFix},
+		{e: "hair restoration|transplant|loss specialist~|surgeon~", block: true, m: credTitle, s: credTitleFix},
+		{e: "cosmetic|aesthetic dermatologist~|surgeon~", block: true, m: credTitle, s: credTitleFix},
+		{e: "specialist in aesthetic~|cosmetic|beauty|ageing|aging|antiageing|anti|lasers|fillers|botox", block: true, m: credTitle, s: credTitleFix},
+		{e: "aesthetic~|skin|beauty|cosmetic|laser|botox|filler~|hair|acne|ageing expert~", m: credBody},
+		{e: "certified|certificated|accredited|qualified *3 @staff|aesthetic~|injector~|trainer~|provider~|user~|practitioner~|expert~|physician~", nb: "a|your|another", m: credBody},
+		{e: "@staff *3 are|is fully? certified|accredited", m: credBody},
+		{e: "certification~|accreditation~|credential~|diploma~|fellowship~|membership~|certificate~ *3 internationally|international|global|world|recognised|recognized|prestigious", m: credBody},
+		{e: "internationally|globally|world|universally recognised|recognized|accredited|certified|acclaimed|trained|renowned", m: credBody},
+		{e: "international|global|world *3 academy|board|council|society|association|institute|college|federation|certification~|accreditation~", m: credBody},
+		{e: "fellow|member|diplomate|fellowship of", m: credBody},
+		{e: "certified|accredited|awarded|recognised|recognized by", m: credBody},
+		{e: "trained|training|studied|graduated|educated|apprenticed *4 harvard|stanford|oxford|cambridge|yale|johns|mayo|ivy|prestigious|top|famous|renowned|elite|leading|best|paris|korea|korean|seoul|gangnam|london|usa|america|european|europe|japan|abroad|overseas|famed|celebrity|celebrated|inventor|pioneer~|masters", m: credTrain, s: credTrainFix},
+		{e: "advanced training|certification~|course~|courses|diploma~", m: credTrain, s: credTrainFix},
+		{e: "top of *1 class|cohort|batch", m: credTrain, s: credTrainFix},
+		{e: "prestigious|renowned|famous|elite", m: credTrain, s: credTrainFix},
+		{e: "recognised|recognized|renowned|leading|acknowledged|respected|celebrity|top|expert|master expert~|authority|authorities|specialist~|injector~|trainer~", m: credBody},
+		{e: "key opinion leader~", m: credBody},
+		{e: "kol|kols|trainer~|speaker~", m: credBody},
+		{e: "master injector~", m: credBody},
+		{e: "faculty member~", m: credBody},
+		{e: "trains|train|training|teaches|teach other|fellow doctors|surgeons|injectors", m: credBody},
+		{e: "board certified", m: credBody},
+		{e: "double|triple board", m: credBody},
+		{e: "award~ *2 winning|winner~|recipient", m: credBody},
+		{e: "multiple|several|numerous|many *2 certification~|accreditation~|award~|qualification~|credential~", m: credBody},
+	},
+	RuleFear: {
+		{e: "@audience *4 judge~|stare~|staring|laugh~|talk~|whisper~|gossip~|mock~|tease~|teasing", neg: true, s: "explain the condition without social pressure"},
+		{e: "@audience *4 notice~|noticed|spot|spots|see|sees your|you|how", neg: true, s: "explain the condition without social pressure"},
+		{e: "what will|would|do|does *3 think", s: "explain the condition without social pressure"},
+		{e: "judge~|judged|judging *3 you|your|by", neg: true, s: "explain the condition without social pressure"},
+		{e: "make~|making|look|looks|looking|appear~|seem~ *3 @agewords", nb: "not|no", s: "explain the condition without shaming"},
+		{e: "seen|come across as *2 @agewords", s: "explain the condition without shaming"},
+		{e: "@agewords *3 you look|looked|appear"},
+		{e: "@agewords than you are|really"},
+		{e: "@agewords than your age"},
+		{e: "years older"},
+		{e: "older than you|your"},
+		{e: "ashamed|shame|shameful|humiliat~|insecure|embarrass~|mortified|disgust~|gross|ugly|unsightly|unattractive|unflattering|undesirable", nb: "no|not", s: "explain the condition without shaming"},
+		{e: "self conscious"},
+		{e: "stop being|hiding|feeling|covering|suffering|living", neg: true},
+		{e: "hiding|hide *3 behind|under|away|from"},
+		{e: "hiding|hide *2 your|her|his|their @skinprob|face"},
+		{e: "cover~ up *2 your|acne|scars|spots|pimples"},
+		{e: "no way to live"},
+		{e: "don't|dont be the *3 one|girl|guy|person|only", neg: true},
+		{e: "do not be the *3 one|girl|guy|person|only", neg: true},
+		{e: "don't|dont be embarrass~|ashamed|caught|left", neg: true},
+		{e: "do not be embarrass~|ashamed|caught|left", neg: true},
+		{e: "nobody wants|likes|dates"},
+		{e: "no one wants|likes|dates"},
+		{e: "deserve~ better than"},
+		{e: "tells|tell the world|everyone|people"},
+		{e: "irreversible|irreparable|catastroph~|disaster~|nightmare~", nb: "not|no|rarely", s: "explain when to see a doctor, calmly and factually"},
+		{e: "impossible to fix|reverse|undo"},
+		{e: "only get~ worse|harder|deeper"},
+		{e: "spread~|dig~|deepen~|worsen~ *2 further|deeper|every|each"},
+		{e: "every day|year|month|week you *2 wait|delay|put|leave|ignore"},
+		{e: "put|putting it off"},
+		{e: "wait too long"},
+		{e: "wait any longer"},
+		{e: "turn into *3 worse|dangerous"},
+		{e: "secretly *3 talk~|judg~|laugh~|look~|notic~|think~"},
+		{e: "behind your back"},
+		{e: "act before"},
+		{e: "before it~|they|the *3 become~|get~|turn~|spread~ permanent|worse|serious"},
+		{e: "could|may|might be a *1 fatal|costly|serious|big|huge mistake"},
+		{e: "damage will|could|may be|become permanent|irreversible"},
+		{e: "your *1 wrinkles|eyebags|bags|scars|pores|pimples|acne|skin|face|hair|belly|fat|chin|bald~ *3 make|makes|making|ruin~|betray~|embarrass~|tell~"},
+	},
+}
+
+const (
+	credMOH = "MOH-accredited or MOH-certified doctors is a false credential: the Ministry of Health licenses clinics (Healthcare Services Act), " +
+		"and doctors are registered by the Singapore Medical Council; MOH does not accredit or certify individual doctors or aesthetic practice."
+	credMOHFix   = "say \"registered with the Singapore Medical Council\" and, for the clinic, \"licensed by MOH\""
+	credTitle    = "Title that is not a recognised specialty: only doctors on the SMC Register of Specialists may be called specialists, and there is no registered specialty of aesthetic, cosmetic, skin, laser or anti-ageing medicine."
+	credTitleFix = "state the registered qualification (e.g. \"Dr Tan, MBBS, GDFM\") or the specialty on the SMC Register of Specialists"
+	credBody     = "Credential claim that readers cannot verify: the SMC Ethical Guidelines allow only qualifications, certifications and memberships from recognised bodies, named so that readers can check them."
+	credTrain    = "Prestige-of-training claim: where or under whom a doctor trained is not a verifiable qualification and implies superiority (SMC Ethical Guidelines: no laudatory statements)."
+	credTrainFix = "state the qualification and the awarding institution (e.g. \"MRCP (UK)\")"
+)
+
+// recognisedBodies are statutory registers and bodies whose qualifications
+// or accreditation the SMC recognises; a credential finding of severity warn
+// is dropped when its sentence names one of them.
+var recognisedBodies = [][]string{
+	{"singapore", "medical", "council"}, {"smc"}, {"specialists", "accreditation", "board"}, {"sab"},
+	{"singapore", "nursing", "board"}, {"snb"}, {"health", "sciences", "authority"}, {"hsa"},
+	{"academy", "of", "medicine", "singapore"}, {"ams"}, {"college", "of", "family", "physicians"},
+	{"national", "skin", "centre"}, {"nsc"}, {"nus"}, {"ntu"}, {"duke", "nus"}, {"national", "university"},
+	{"royal", "college"}, {"royal", "australasian"}, {"mrcp"}, {"frcs"}, {"mmed"}, {"gdfm"}, {"gdfd"},
+	{"dermatological", "society", "of", "singapore"}, {"american", "board", "of", "dermatology"},
+	{"american", "academy", "of", "dermatology"}, {"joint", "commission"}, {"jci"}, {"register", "of", "specialists"},
+	{"singapore", "dental", "council"}, {"cardiff", "university"}, {"university", "of"},
+}
+
+// names reports whether the sentence toks[lo:hi] contains a recognised body.
+func namesRecognisedBody(toks []token, lo, hi int) bool {
+	for k := lo; k < hi; k++ {
+		if toks[k].kind != kWord {
+			continue
+		}
+	next:
+		for _, b := range recognisedBodies {
+			if toks[k].text != b[0] {
+				continue
+			}
+			m := k
+			for _, w := range b {
+				for m < hi && toks[m].kind != kWord {
+					m++
+				}
+				if m >= hi || toks[m].text != w {
+					continue next
+				}
+				m++
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// metaWords mark a sentence about advertising claims or the rules rather
+// than a claim: "the regulations prohibit ...", "be wary of clinics that
+// promise ...", "claims like ... deserve scrutiny".
+var metaWords = setOf("regulation regulations prohibit prohibits prohibited prohibiting forbid forbids forbidden banned disallow disallows disallowed wary cautious caution beware sceptical skeptical scrutiny scrutinise scrutinize advertising advertisement advertisements advertise advertises ads misleading exaggerated unrealistic untrue myth myths red-flag suspicious")
+
+// metaPairs are two-word meta cues.
+var metaPairs = [][2]string{{"words", "like"}, {"words", "such"}, {"claims", "like"}, {"claims", "of"}, {"claims", "such"}, {"terms", "like"}, {"terms", "such"}, {"phrases", "like"}, {"phrases", "such"}, {"red", "flag"}, {"red", "flags"}, {"nobody", "can"}, {"no", "treatment"}, {"no", "doctor"}, {"no", "clinic"}, {"may", "not"}, {"must", "not"}, {"not", "allowed"}, {"not", "permitted"}, {"cannot", "promise"}, {"can't", "promise"}, {"do", "not"}, {"does", "not"}}
+
+// sentenceBounds returns the sentence around toks[i:j], split at ". ! ? ;"
+// and block breaks, and at "but".
+func sentenceBounds(toks []token, i, j int) (int, int) {
+	lo := i
+	for lo > 0 && !isSentenceBoundary(&toks[lo-1]) && toks[lo-1].text != "but" {
+		lo--
+	}
+	hi := j
+	for hi < len(toks) && !isSentenceBoundary(&toks[hi]) && toks[hi].text != "but" {
+		hi++
+	}
+	return lo, hi
+}
+
+// metaSentence reports whether toks[lo:hi] talks about claims instead of
+// making one.
+func metaSentence(toks []token, lo, hi int) bool {
+	for k := lo; k < hi; k++ {
+		t := &toks[k]
+		if t.kind != kWord {
+			continue
+		}
+		if metaWords[t.text] {
+			return true
+		}
+		if k+1 < hi {
+			n := toks[k+1].text
+			for _, p := range metaPairs {
+				if t.text == p[0] && n == p[1] {
+					// "do not" / "must not" only count before a verb of claiming or offering
+					if p[1] == "not" {
+						if k+2 < hi && claimVerbs[toks[k+2].text] {
+							return true
+						}
+						continue
+					}
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+var claimVerbs = setOf("offer offers use say claim claims promise promises advertise allow permit publish guarantee give provide sell run display show call describe make")
+
+// interrogatives start a reader's question.
+var interrogatives = setOf("is are can could will would does do did should how what which when why who where am may")
+
+// questionSentence reports whether the sentence toks[lo:hi] is a question
+// opened by an interrogative word: "Is the laser painless?".
+func questionSentence(toks []token, lo, hi int) bool {
+	if hi >= len(toks) || toks[hi].text != "?" {
+		return false
+	}
+	for k := lo; k < hi; k++ {
+		if toks[k].kind == kWord {
+			return interrogatives[toks[k].text]
+		}
+	}
+	return false
+}
+
+var streetWords = setOf("road rd street st avenue ave way drive dr lane crescent rise walk place close link boulevard terrace circle park hill view centre center plaza tower towers building mall point square court grove estate")
+
+// inProperName reports a match that is part of a name: a capitalised match
+// followed by a street word ("1 Guarantee Road", "Perfect Avenue") or inside
+// a run of capitalised words ("Health Promotion Board").
+func inProperName(toks []token, i, j int) bool {
+	if !toks[i].cap || j-i > 2 {
+		return false
+	}
+	if j < len(toks) && toks[j].kind == kWord && toks[j].cap && streetWords[toks[j].text] {
+		return true
+	}
+	prevCap := i > 0 && toks[i-1].kind == kWord && toks[i-1].cap && !sentenceStart(toks, i-1)
+	nextCap := j < len(toks) && toks[j].kind == kWord && toks[j].cap
+	return prevCap && nextCap
+}
+
+func sentenceStart(toks []token, k int) bool {
+	return k == 0 || isSentenceBoundary(&toks[k-1]) || toks[k-1].text == "\""
+}
+
+// hedges weaken a certainty claim: "may last for years", "can help reduce".
+var hedges = setOf("may might could can usually typically often generally probably possibly likely some most many help helps aim aims designed intended")
+
+var certaintyRules = map[string]bool{RuleGuarantee: true}
+
+// listNegated extends negation over a list: "we do not offer discounts,
+// packages or free consultations", "no pain, no risk and no downtime" each
+// item is in scope of a negator that reaches lists ("no", "without",
+// "never", or not/n't directly before a verb of offering).
+func listNegated(toks []token, i int) bool {
+	crossed := false
+	for k, n := i-1, 0; k >= 0 && n < 16; k-- {
+		t := &toks[k]
+		if t.kind == kBreak || t.kind == kPunct && t.text != "," && t.text != "/" {
+			return false
+		}
+		if t.kind == kPunct {
+			crossed = true
+			continue
+		}
+		n++
+		switch t.text {
+		case "or", "and", "nor":
+			crossed = true
+			continue
+		case "but", "however", "although", "though", "yet", "because", "so", "while", "unlike":
+			return false
+		case "no", "without", "never", "neither", "none", "nobody", "nothing":
+			return crossed
+		}
+		if t.text == "not" || strings.HasSuffix(t.text, "n't") || t.text == "cannot" || negators[t.text] && t.text != "few" {
+			if k+1 < len(toks) && (claimVerbs[toks[k+1].text] || k+2 < len(toks) && claimVerbs[toks[k+2].text]) {
+				return crossed
+			}
+			return false
+		}
+	}
+	return false
+}
