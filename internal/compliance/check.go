@@ -13,6 +13,7 @@ import (
 type settings struct {
 	sev       map[string]Severity // enabled rules only
 	overrode  map[string]bool     // rules whose severity Config.Overrides sets
+	on        []bool              // by rule.idx: enabled
 	extra     *matcher
 	allowlist []string
 }
@@ -45,6 +46,10 @@ func (c Config) resolve() *settings {
 			st.sev[rid] = sev
 			st.overrode[rid] = true
 		}
+	}
+	st.on = make([]bool, len(rules))
+	for i, r := range rules {
+		_, st.on[i] = st.sev[r.id]
 	}
 	if len(c.ExtraPhrases) > 0 {
 		extraSev, overridden := c.Overrides[extraPhraseRule]
@@ -244,7 +249,7 @@ func (st *settings) checkText(p part, lo, hi int, mask []span, text, image bool,
 // checkTokens runs the rules over one token stream of part p.
 func (st *settings) checkTokens(p part, toks []token, text, image bool, out []Finding) []Finding {
 	keep := func(pt *pattern) bool {
-		if _, ok := st.sev[pt.rule.id]; !ok {
+		if !st.on[pt.rule.idx] {
 			return false
 		}
 		if pt.imageOnly {

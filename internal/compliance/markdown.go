@@ -11,13 +11,15 @@ import (
 )
 
 // mdParser is configured like internal/render's goldmark (CommonMark plus
-// tables, strikethrough, linkify and task lists), so the checker sees the
-// same document structure the public page is rendered from. Only the parser
-// is used; goldmark parsers are safe for concurrent use.
+// tables, strikethrough and task lists), so the checker sees the same
+// document structure the public page is rendered from. render also turns on
+// goldmark's Linkify, which makes bare http(s):// and www. URLs in text into
+// links; it is the slowest part of parsing, so here the text segments are
+// scanned for bare URLs instead (addText), with the same result: the URL is
+// a link, not prose. Only the parser is used; it is safe for concurrent use.
 var mdParser = goldmark.New(goldmark.WithExtensions(
 	extension.NewTable(),
 	extension.Strikethrough,
-	extension.Linkify,
 	extension.TaskList,
 )).Parser()
 
@@ -86,6 +88,8 @@ type mdWalk struct {
 	cursor int  // end of the last segment seen
 	// starts of the open links and images: index into d.segs
 	open []int
+	code int // depth of code spans
+
 }
 
 func (w *mdWalk) add(a, b int) {
@@ -132,7 +136,13 @@ func (w *mdWalk) visit(n ast.Node, entering bool) (ast.WalkStatus, error) {
 	switch n := n.(type) {
 	case *ast.Text:
 		if entering {
-			w.add(n.Segment.Start, n.Segment.Stop)
+			w.addText(n.Segment.Start, n.Segment.Stop, len(w.open) == 0 && w.code == 0)
+		}
+	case *ast.CodeSpan:
+		if entering {
+			w.code++
+		} else {
+			w.code--
 		}
 	case *ast.CodeBlock, *ast.FencedCodeBlock:
 		if entering {
@@ -213,14 +223,23 @@ func (w *mdWalk) visit(n ast.Node, entering bool) (ast.WalkStatus, error) {
 }
 
 // addMaskedURLs adds s[a:b] as text, leaving out bare URLs.
-func (w *mdWalk) addMaskedURLs(a, b int) {
+func (w *mdWalk) addMaskedURLs(a, b int) { w.scanURLs(a, b, false) }
+
+// addText adds a text node's s[a:b]; its bare URLs are links (as goldmark's
+// Linkify makes them on the page) when record is set.
+func (w *mdWalk) addText(a, b int, record bool) { w.scanURLs(a, b, record) }
+
+func (w *mdWalk) scanURLs(a, b int, record bool) {
 	s := w.s
 	from := a
 	for i := a; i < b; i++ {
 		c := s[i]
-		if (c == 'h' || c == 'H' || c == 'w' || c == 'W') && (i == a || !isWordByte(s[i-1])) {
+		if (c == 'h' || c == 'H' || c == 'w' || c == 'W') && (i == 0 || !isWordByte(s[i-1])) {
 			if e := bareURLEnd(s[:b], i); e > 0 {
 				w.add(from, i)
+				if record {
+					w.d.links = append(w.d.links, span{i, e})
+				}
 				i, from = e-1, e
 			}
 		}

@@ -18,6 +18,7 @@ import (
 //	% # $ & . ★ " ( )  punctuation tokens
 type alt struct {
 	w     string
+	id    int32 // vocab id of w; 0 for clinic phrases whose word no built-in pattern uses
 	stem  bool
 	punct bool
 	num   bool
@@ -79,6 +80,10 @@ func (a *alt) match(t *token) bool {
 		return t.kind == kPunct && t.text == a.w
 	case t.kind != kWord:
 		return false
+	case a.id != 0 && a.stem:
+		return t.sid == a.id
+	case a.id != 0:
+		return t.id == a.id
 	case a.stem:
 		return t.stem == a.w
 	default:
@@ -185,6 +190,38 @@ func matchItems(items []item, k int, toks []token, i int) int {
 type matcher struct {
 	index map[string]*firsts
 	other []*pattern // first item has <num> alternatives
+	all   []*pattern
+	ids   []*firsts // after freeze: index by vocab id
+}
+
+// vocab numbers every word, stem and punctuation mark that a built-in
+// pattern uses, so that matching compares integers. It is built once at
+// init (freeze) and read-only afterwards.
+var vocab = map[string]int32{}
+
+// freeze assigns vocab ids to every alternative of m's patterns and builds
+// the id index. Only the built-in matcher is frozen.
+func (m *matcher) freeze() {
+	for _, p := range m.all {
+		for k := range p.items {
+			for a := range p.items[k].alts {
+				al := &p.items[k].alts[a]
+				if al.num || al.w == "" {
+					continue
+				}
+				id, ok := vocab[al.w]
+				if !ok {
+					id = int32(len(vocab) + 1)
+					vocab[al.w] = id
+				}
+				al.id = id
+			}
+		}
+	}
+	m.ids = make([]*firsts, len(vocab)+1)
+	for w, f := range m.index {
+		m.ids[vocab[w]] = f
+	}
 }
 
 // firsts are the patterns whose first token is a word (exact) or has a stem.
@@ -204,6 +241,7 @@ func (m *matcher) slot(k string) *firsts {
 }
 
 func (m *matcher) add(p *pattern) {
+	m.all = append(m.all, p)
 	seen := map[string]bool{}
 	for _, a := range p.items[0].alts {
 		switch {
@@ -245,6 +283,24 @@ func (m *matcher) scan(toks []token, keep func(*pattern) bool, out []hit) []hit 
 	}
 	for i := range toks {
 		t := &toks[i]
+		if m.ids != nil {
+			if t.id != 0 {
+				if f := m.ids[t.id]; f != nil {
+					try(f.exact, i)
+				}
+			}
+			if t.kind == kWord {
+				if t.sid != 0 {
+					if f := m.ids[t.sid]; f != nil {
+						try(f.stems, i)
+					}
+				}
+				if len(m.other) > 0 && isNumberTok(t) {
+					try(m.other, i)
+				}
+			}
+			continue
+		}
 		f := m.index[t.text]
 		if f != nil {
 			try(f.exact, i)

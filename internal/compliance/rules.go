@@ -22,6 +22,7 @@ const (
 const RuleExtraPhrase = extraPhraseRule
 
 type rule struct {
+	idx                   int // position in rules
 	id, name, description string
 	message, suggestion   string
 	specs                 []spec
@@ -337,7 +338,8 @@ func init() {
 	for k, v := range claimClasses {
 		classes[k] = v
 	}
-	for _, r := range rules {
+	for i, r := range rules {
+		r.idx = i
 		ruleByID[r.id] = r
 		r.specs = append(r.specs, claimSpecs[r.id]...)
 		for _, sp := range r.specs {
@@ -352,6 +354,7 @@ func init() {
 			})
 		}
 	}
+	allPatterns.freeze()
 	for i := range packList {
 		p := &packList[i]
 		packByID[p.info.ID] = p

@@ -19,6 +19,7 @@ const (
 type token struct {
 	text       string // normalised: lower case, ’ folded to '
 	stem       string // light stem of text, for inflection-insensitive matching
+	id, sid    int32  // vocabulary ids of text and stem (0: no built-in pattern uses it)
 	start, end int
 	kind       tokKind
 	cap        bool // first character was upper case in the source
@@ -234,10 +235,17 @@ func finishTokens(s string, toks []token) []token {
 	for k := range toks {
 		t := &toks[k]
 		if t.kind != kWord {
+			t.id = vocab[t.text]
 			continue
 		}
 		t.text = fixDigitLookalikes(t.text)
 		t.stem = stem(t.text)
+		t.id = vocab[t.text]
+		if t.stem == t.text {
+			t.sid = t.id
+		} else {
+			t.sid = vocab[t.stem]
+		}
 	}
 	return toks
 }
