@@ -262,6 +262,9 @@ func (st *settings) checkTokens(p part, toks []token, text, image bool, out []Fi
 	}
 	var hitsBuf [16]hit
 	hits := allPatterns.scan(toks, keep, hitsBuf[:0])
+	if text {
+		hits = constructionHits(p.text, toks, st.on, hits)
+	}
 	if st.extra != nil && text {
 		hits = st.extra.scan(toks, func(*pattern) bool { return true }, hits)
 	}

@@ -481,3 +481,166 @@ func listNegated(toks []token, i int) bool {
 	}
 	return false
 }
+
+// Sentence constructions that patterns cannot express: who is speaking, and
+// which other providers a sentence sets the clinic against.
+
+var (
+	conTestimonial = &pattern{expr: "<name>, <age> / <name> says / \"...\" <name>"}
+	conComparison  = &pattern{expr: "<other provider> ... <contrast or disparagement>"}
+)
+
+var speechVerbs = setOf("says said smiles smiled shares shared recalls recalled adds added laughs laughed beams beamed gushes gushed tells told admits admitted raves raved explains explained writes wrote swears")
+var notPersons = setOf("dr doctor prof professor nurse the a an our your this that who moh smc hsa hpb nhs cdc fda nih it we they you i he she there")
+var rivalWords = setOf("salon salons spa spas beautician beauticians gp gps polyclinic polyclinics hospital hospitals chain chains mall malls diy korea jb bangkok beauty-salon parlour parlours elsewhere competitor competitors")
+var rivalQuant = setOf("some many most other those big cheap cheaper typical regular ordinary neighbourhood neighborhood budget unlicensed unqualified")
+var rivalNouns = setOf("clinic clinics injector injectors doctor doctors place places provider providers practitioner practitioners aesthetician aestheticians centre centres center centers device devices kit kits dermatologist dermatologists surgeon surgeons")
+var rivalCues = setOf("unlike instead than ours cheaper weak weaker untrained unqualified inexperienced rush rushes rushed diluted inflated overpriced damage damages disappointed disappointing settle upsell upsells overcharge overcharges hire hires fake outdated cheap expensive pricier dodgy shoddy botched sloppy careless extra")
+
+func isAcronym(s string, t *token) bool {
+	if t.end-t.start < 2 {
+		return false
+	}
+	c := s[t.start+1]
+	return c >= 'A' && c <= 'Z'
+}
+
+// constructionHits adds the sentence constructions' raw hits.
+func constructionHits(s string, toks []token, on []bool, out []hit) []hit {
+	if on[ruleByID[RuleTestimonial].idx] {
+		out = testimonialHits(s, toks, out)
+	}
+	if on[ruleByID[RuleComparison].idx] {
+		out = comparisonHits(toks, out)
+	}
+	return out
+}
+
+func isPersonName(s string, toks []token, k int) bool {
+	t := &toks[k]
+	if t.kind != kWord || !t.cap || notPersons[t.text] || isAcronym(s, t) || isNumberTok(t) {
+		return false
+	}
+	if k > 0 && toks[k-1].kind == kWord && (toks[k-1].text == "dr" || toks[k-1].text == "prof" || toks[k-1].text == "doctor") {
+		return false
+	}
+	return true
+}
+
+func testimonialHits(s string, toks []token, out []hit) []hit {
+	for k := range toks {
+		t := &toks[k]
+		// "Sarah, 34," / "Mdm Siti, 52"
+		if isPersonName(s, toks, k) && k+2 < len(toks) && toks[k+1].text == "," && toks[k+2].kind == kWord && isAge(toks[k+2].text) &&
+			(k+3 == len(toks) || toks[k+3].kind != kWord) {
+			out = append(out, hit{conTestimonial, k, k + 3})
+			continue
+		}
+		// "says Sarah", "Aaron ... says", "she says"
+		if t.kind == kWord && speechVerbs[t.text] {
+			for d := -3; d <= 2; d++ {
+				m := k + d
+				if d == 0 || m < 0 || m >= len(toks) {
+					continue
+				}
+				if isPersonName(s, toks, m) || toks[m].text == "she" || toks[m].text == "he" {
+					if hasDoctor(toks, k) {
+						break
+					}
+					lo, hi := min(k, m), max(k, m)+1
+					out = append(out, hit{conTestimonial, lo, hi})
+					break
+				}
+			}
+			continue
+		}
+		// `"..." – Priya, Tampines` and `"..." – a happy patient`
+		if t.kind == kPunct && t.text == "\"" && !t.quoted && k > 1 && toks[k-1].quoted && k+1 < len(toks) {
+			n := k + 1
+			if toks[n].kind == kWord && (isPersonName(s, toks, n) || toks[n].text == "a" || toks[n].text == "one") {
+				e := n + 1
+				for e < len(toks) && e < n+4 && toks[e].kind == kWord {
+					e++
+				}
+				if isPersonName(s, toks, n) || containsWord(toks, n, e, "patient", "client", "customer", "mum", "bride", "mother", "father") {
+					out = append(out, hit{conTestimonial, n, e})
+				}
+			}
+		}
+	}
+	return out
+}
+
+func isAge(w string) bool {
+	if len(w) != 2 || w[0] < '1' || w[0] > '9' || w[1] < '0' || w[1] > '9' {
+		return false
+	}
+	return true
+}
+
+// hasDoctor reports "Dr"/"doctor" in the sentence of toks[k]: a doctor
+// speaking is information, not a patient testimonial.
+func hasDoctor(toks []token, k int) bool {
+	lo, hi := sentenceBounds(toks, k, k+1)
+	return containsWord(toks, lo, hi, "dr", "doctor", "doctors", "prof", "dermatologist", "physician", "studies", "study", "research", "guidelines")
+}
+
+func containsWord(toks []token, lo, hi int, words ...string) bool {
+	for k := lo; k < hi && k < len(toks); k++ {
+		for _, w := range words {
+			if toks[k].text == w {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func comparisonHits(toks []token, out []hit) []hit {
+	for k := 0; k < len(toks); k++ {
+		t := &toks[k]
+		if t.kind != kWord {
+			continue
+		}
+		rival := rivalWords[t.text]
+		end := k + 1
+		if !rival && rivalQuant[t.text] {
+			for m := k + 1; m < len(toks) && m <= k+2 && toks[m].kind == kWord; m++ {
+				if rivalNouns[toks[m].text] {
+					rival, end = true, m+1
+					break
+				}
+			}
+		}
+		if !rival {
+			continue
+		}
+		lo, hi := sentenceBounds(toks, k, end)
+		cue := -1
+		for m := lo; m < hi; m++ {
+			if m >= k && m < end {
+				continue
+			}
+			tm := &toks[m]
+			if tm.kind == kWord && rivalCues[tm.text] {
+				cue = m
+				break
+			}
+			if tm.kind == kPunct && tm.text == ";" && m+1 < len(toks) && (toks[m+1].text == "we" || toks[m+1].text == "our" || toks[m+1].text == "ours") {
+				cue = m + 1
+				break
+			}
+		}
+		if cue < 0 {
+			// the sentence may continue after ";" with "we ..."
+			if hi < len(toks) && toks[hi].text == ";" && hi+1 < len(toks) && (toks[hi+1].text == "we" || toks[hi+1].text == "ours" || toks[hi+1].text == "our") {
+				cue = hi + 1
+			} else {
+				continue
+			}
+		}
+		out = append(out, hit{conComparison, min(k, cue), max(end, cue+1)})
+		k = hi
+	}
+	return out
+}

@@ -355,6 +355,8 @@ func init() {
 		}
 	}
 	allPatterns.freeze()
+	conTestimonial.rule, conComparison.rule = ruleByID[RuleTestimonial], ruleByID[RuleComparison]
+	conComparison.noNegation = true
 	for i := range packList {
 		p := &packList[i]
 		packByID[p.info.ID] = p
