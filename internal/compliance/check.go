@@ -308,7 +308,7 @@ func (st *settings) accept(toks []token, h hit) bool {
 	if !pt.noNegation && (negated(toks, h.ti, h.tj) || listNegated(toks, h.ti)) {
 		return false
 	}
-	if inProperName(toks, h.ti, h.tj) {
+	if falseFriend(toks, h.ti) || inProperName(toks, h.ti, h.tj) {
 		return false
 	}
 	lo, hi := sentenceBounds(toks, h.ti, h.tj)

@@ -22,6 +22,8 @@ type alt struct {
 	stem  bool
 	punct bool
 	num   bool
+	// strict: <n>, a number in digits or words, but not "a" or "few"
+	strict bool
 }
 
 type item struct {
@@ -74,6 +76,8 @@ func isNumberTok(t *token) bool {
 
 func (a *alt) match(t *token) bool {
 	switch {
+	case a.num && a.strict:
+		return isNumberTok(t) && t.text != "a" && t.text != "few"
 	case a.num:
 		return isNumberTok(t)
 	case a.punct:
@@ -136,6 +140,8 @@ func compilePattern(expr string, classes map[string]string) ([]item, error) {
 			switch {
 			case a == "<num>":
 				it.alts = append(it.alts, alt{num: true})
+			case a == "<n>":
+				it.alts = append(it.alts, alt{num: true, strict: true})
 			case strings.HasSuffix(a, "~"):
 				it.alts = append(it.alts, alt{w: stem(a[:len(a)-1]), stem: true})
 			default:
@@ -399,10 +405,16 @@ func negatedDepth(toks []token, i, j, depth int) bool {
 			}
 			return true
 		}
+		if t.text == "than" && k > 0 && toks[k-1].text == "rather" || t.text == "of" && k > 0 && toks[k-1].text == "instead" {
+			return true
+		}
 		if t.text == "called" && k > 0 && toks[k-1].text == "so" {
 			return true
 		}
-		if t.text == "few" && (k == 0 || toks[k-1].text != "a" && toks[k-1].text != "quite") {
+		if t.text == "nothing" && k+1 < len(toks) && (toks[k+1].text == "more" || toks[k+1].text == "is" || toks[k+1].text == "beats" || toks[k+1].text == "compares") {
+			continue
+		}
+		if t.text == "few" && (k == 0 || toks[k-1].text != "a" && toks[k-1].text != "quite" && toks[k-1].text != "the") {
 			return true
 		}
 	}
