@@ -322,6 +322,9 @@ func (st *settings) accept(toks []token, h hit) bool {
 	if certaintyRules[id] && hedged(toks, lo, h.ti) {
 		return false
 	}
+	if pt.message == credTitle && h.ti > 1 && toks[h.ti-1].text == "a" && seeVerbs[toks[h.ti-2].text] {
+		return false // "see a skin specialist" is advice, not a title
+	}
 	if id == RuleUnverifiedCredential && !pt.block && namesRecognisedBody(toks, lo, hi) {
 		return false
 	}
@@ -330,6 +333,8 @@ func (st *settings) accept(toks []token, h hit) bool {
 	}
 	return true
 }
+
+var seeVerbs = setOf("see consult visit ask find choose seeing consulting visiting")
 
 // hedged reports a hedge word up to five words before toks[i] in its
 // sentence: "may last for years", "can help keep acne under control".

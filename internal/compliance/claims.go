@@ -35,6 +35,8 @@ var claimClasses = map[string]string{
 // claimSpecs are added to the rules' own specs at init.
 var claimSpecs = map[string][]spec{
 	RuleLaudatory: {
+		{e: "renowned|famous|celebrated|acclaimed|known for *2 flawless|natural|stunning|amazing|excellent|best|outstanding|results|expertise"},
+		{e: "other doctors *3 send|refer|recommend|choose|trust"},
 		{e: "benchmark|benchmarks|yardstick", nb: "a|no"},
 		{e: "set~|setting|raise~|raising the standard|bar|benchmark"},
 		{e: "ahead of *2 anything|anyone|everyone|others|the|competition"},
@@ -82,6 +84,13 @@ var claimSpecs = map[string][]spec{
 		{e: "like no other"},
 	},
 	RuleGuarantee: {
+		{e: "definitely|certainly|surely look|be|see|get|feel|notice|become"},
+		{e: "never cause~|causes|irritate~|hurt~|fail~|scar~", neg: true},
+		{e: "is|are certain|assured|inevitable|a certainty"},
+		{e: "certain with|after|for"},
+		{e: "instant|instantly lift|glow|confidence|results|fix|youth|radiance|transformation"},
+		{e: "work~ every time|always"},
+		{e: "cleared|removed|gone|eliminated|erased completely|entirely|fully|totally"},
 		{e: "no doubt|question about it"},
 		{e: "won't|wont|will not|never|don't|dont|not come|coming|grow|return|recur~ back|again", neg: true},
 		{e: "won't|wont|will not|never return|recur~|reappear~", neg: true},
@@ -137,6 +146,10 @@ var claimSpecs = map[string][]spec{
 		{e: "every|each *1 patient~|client~ see~|get~|achieve~|notice~|love~"},
 	},
 	RuleInducement: {
+		{e: "spend $|s|sgd"},
+		{e: "receive|get|enjoy a|an *2 gift|set|voucher|hamper|bag|mask~"},
+		{e: "lock in"},
+		{e: "prepay|prepaid|prepayment"},
 		{e: "pay for <n> *3 only|get|pay"},
 		{e: "first <n> customer~|patient~|client~|caller~|booking~|sign~"},
 		{e: "limited to the first"},
@@ -144,7 +157,7 @@ var claimSpecs = map[string][]spec{
 		{e: "deal|deals|steal|bargain|bargains", nb: "great|good|can|a|to|must|will|could", na: "with|lasting|damage|a|the|out|badly|harm"},
 		{e: "instalment~|installment~|interest free|0 % interest"},
 		{e: "% interest"},
-		{e: "pre pay|prepay|pre-pay|prepaid|pre paid"},
+		{e: "pre pay|paid"},
 		{e: "on us|on the house"},
 		{e: "treat yourself|yourselves"},
 		{e: "gift voucher~|card~|certificate~"},
@@ -188,6 +201,12 @@ var claimSpecs = map[string][]spec{
 		{e: "session~ from|at $|only"},
 	},
 	RuleComparison: {
+		{e: "compared with|to the *3 chain~|clinic~|hospital~|salon~|spa~|gp~|polyclinic~|competition|others"},
+		{e: "waste *2 money|time *3 on|at"},
+		{e: "reuse~|recycle~ needles|cannulas|tips"},
+		{e: "budget|cheap|big name|big-name|unlicensed *1 clinic~|salon~|chain~|provider~|injector~"},
+		{e: "not medically trained|qualified"},
+		{e: "but we are|do|can|will"},
 		{e: "other places|clinics|providers|doctors|injectors|centres|salons"},
 		{e: "why settle|go elsewhere"},
 		{e: "won't|wont|can't|cant find *4 elsewhere|anywhere|at your|at other|at any|at a"},
@@ -226,6 +245,11 @@ var claimSpecs = map[string][]spec{
 		{e: "hidden cost~|fee~|charge~"},
 	},
 	RuleTestimonial: {
+		{e: "tell~|told us *3 best|love|loved|happy|changed"},
+		{e: "<n> out of <n> *2 patient~|client~|customer~"},
+		{e: "would recommend us"},
+		{e: "recommend us to"},
+		{e: "chose|choose~|picked our clinic|clinic"},
 		{e: "one of ours"},
 		{e: "our|the regulars|regular~"},
 		{e: "ask any|anyone *3 of our|who"},
@@ -275,6 +299,13 @@ var claimSpecs = map[string][]spec{
 		{e: "discovered our|the secret"},
 	},
 	RuleBeforeAfter: {
+		{e: "patient~ *1 result~|transformation~|photo~|picture~"},
+		{e: "result~|photos|pictures from|of *3 patient~"},
+		{e: "left|right side *8 treated|untreated|difference|after|before"},
+		{e: "time lapse|timelapse|time-lapse"},
+		{e: "difference is *1 clear|obvious|visible|dramatic|striking|remarkable|plain"},
+		{e: "after her|his *1 first|second|third|fourth|fifth|sixth|last|final|<n>"},
+		{e: "@skinprob|jawline|nose|chin|lips|cheeks|forehead|scalp|neck|complexion|eyebags *2 gone|fade~|faded|disappear~|vanish~|improved|cleared after|over|in"},
 		{e: "before and|& <n> @timeunit|session~|treatment~ after"},
 		{e: "at month|week|day|session <n>"},
 		{e: "first visit *6 after|again|later|now|today"},
@@ -317,7 +348,9 @@ var claimSpecs = map[string][]spec{
 		{e: "how *3 looked|became *3 after|later|post"},
 	},
 	RuleUnverifiedCredential: {
-		{e: "wrinkle|wrinkles|pigment|pore|pores|ageing|aging|thread|lift|contour|slimming|body|injectable~|injection~ specialist~|expert~", nb: "a|see|consult|your|any", block: true, m: credTitle, s: credTitleFix},
+		{e: "certified|accredited|qualified master|expert|specialist|guru", m: credBody},
+		{e: "top|prestigious|famous|leading|elite|renowned *1 beauty|aesthetic|medical|cosmetic academy|academies|school|schools|universities|institutes", m: credTrain, s: credTrainFix},
+		{e: "wrinkle|wrinkles|pigment|pore|pores|ageing|aging|thread|lift|contour|slimming|body|injectable~|injection~ specialist~|expert~", nb: "see|consult|your|any|visit", block: true, m: credTitle, s: credTitleFix},
 		{e: "resident *2 specialist~|expert~|guru~", m: credTitle, s: credTitleFix},
 		{e: "platinum|diamond|gold|elite|master|black|premier|certified|official|accredited|expert injector~|trainer~|partner~|provider~|clinic~|member~", nb: "a|any", m: credBody},
 		{e: "highest|top|advanced|elite|expert level|grade|tier of *1 certification~|training|accreditation~"},
@@ -333,7 +366,7 @@ var claimSpecs = map[string][]spec{
 		{e: "ministry of health accredited|certified|accreditation|certification", block: true, m: credMOH, s: credMOHFix},
 		{e: "@staff *5 accredited|certified|approved|endorsed|recognised|recognized by|with moh|ministry", block: true, m: credMOH, s: credMOHFix},
 		{e: "accredited|certified by|with the? moh|ministry", block: true, m: credMOH, s: credMOHFix},
-		{e: "aesthetic~|skin|ageing|aging|antiageing|beauty|cosmetic|laser|lasers|botox|filler~|slimming|wellness|facial|acne|pigmentation|scar|scars|contouring specialist~", nb: "a|see|consult|your|any", block: true, m: credTitle, s: credTitleFix},
+		{e: "aesthetic~|skin|ageing|aging|antiageing|beauty|cosmetic|laser|lasers|botox|filler~|slimming|wellness|facial|acne|pigmentation|scar|scars|contouring specialist~", nb: "see|consult|your|any|visit", block: true, m: credTitle, s: credTitleFix},
 		{e: "hair restoration|transplant|loss specialist~|surgeon~", block: true, m: credTitle, s: credTitleFix},
 		{e: "cosmetic|aesthetic dermatologist~|surgeon~", block: true, m: credTitle, s: credTitleFix},
 		{e: "specialist in aesthetic~|cosmetic|beauty|ageing|aging|antiageing|anti|lasers|fillers|botox", block: true, m: credTitle, s: credTitleFix},
@@ -361,6 +394,19 @@ var claimSpecs = map[string][]spec{
 		{e: "multiple|several|numerous|many *2 certification~|accreditation~|award~|qualification~|credential~", m: credBody},
 	},
 	RuleFear: {
+		{e: "wrong message|impression|signal"},
+		{e: "sending|send~|giving the|a *1 message|impression|signal"},
+		{e: "will|'ll spread|darken|worsen|deepen|sag|thin|multiply *3 year|month|every|and|further|worse"},
+		{e: "year after year|month after month|day after day"},
+		{e: "aunties|aunty|auntie|relatives|family|in-laws|laws|neighbours|neighbors|colleagues|friends *5 comment~|remark~|judge~|notice~|talk~|ask~"},
+		{e: "comment~|remark~ on your"},
+		{e: "take you seriously"},
+		{e: "time is not on your side"},
+		{e: "relentless|unforgiving|cruel|merciless"},
+		{e: "becomes|become|turn~ into a|an *1 deep|permanent|deeper|bigger|worse"},
+		{e: "face full of"},
+		{e: "before their|your time"},
+		{e: "look weak|old|older|tired|sad|angry|grumpy|unapproachable|unkempt|sloppy"},
 		{e: "dating|love|social|sex|married|marriage|relationship|career life|prospects|chances *2 over|ruined|finished|doomed|suffer~|dead"},
 		{e: "cost~ you *3 confidence|relationship~|job~|partner~|marriage|friends|career~|promotion"},
 		{e: "follow~ you for|forever|everywhere"},
@@ -627,9 +673,9 @@ var (
 var speechVerbs = setOf("says said smiles smiled shares shared recalls recalled adds added laughs laughed beams beamed gushes gushed tells told admits admitted raves raved explains explained writes wrote swears")
 var notPersons = setOf("dr doctor prof professor nurse the a an our your this that who moh smc hsa hpb nhs cdc fda nih it we they you i he she there")
 var rivalWords = setOf("salon salons spa spas beautician beauticians gp gps polyclinic polyclinics hospital hospitals chain chains mall malls diy korea jb bangkok beauty-salon parlour parlours elsewhere competitor competitors")
-var rivalQuant = setOf("some many most other those big cheap cheaper typical regular ordinary neighbourhood neighborhood budget unlicensed unqualified")
+var rivalQuant = setOf("some many most other those big cheap cheaper typical regular ordinary neighbourhood neighborhood budget unlicensed unqualified name")
 var rivalNouns = setOf("clinic clinics injector injectors doctor doctors place places provider providers practitioner practitioners aesthetician aestheticians centre centres center centers device devices kit kits dermatologist dermatologists surgeon surgeons")
-var rivalCues = setOf("unlike instead than ours cheaper weak weaker untrained unqualified inexperienced rush rushes rushed diluted inflated overpriced damage damages disappointed disappointing settle upsell upsells overcharge overcharges hire hires fake outdated cheap expensive pricier dodgy shoddy botched sloppy careless extra")
+var rivalCues = setOf("reuse reuses burns burn waste compared never unlike instead than ours cheaper weak weaker untrained unqualified inexperienced rush rushes rushed diluted inflated overpriced damage damages disappointed disappointing settle upsell upsells overcharge overcharges hire hires fake outdated cheap expensive pricier dodgy shoddy botched sloppy careless extra")
 
 func isAcronym(s string, t *token) bool {
 	if t.end-t.start < 2 {
@@ -669,6 +715,13 @@ func testimonialHits(s string, toks []token, out []hit) []hit {
 			(k+3 == len(toks) || toks[k+3].kind != kWord) {
 			out = append(out, hit{conTestimonial, k, k + 3})
 			continue
+		}
+		// "Emily, a bride from Sengkang", "Jason, a 28-year-old engineer"
+		if k == 0 || sentenceStart(toks, k) {
+			if isPersonName(s, toks, k) && k+2 < len(toks) && toks[k+1].text == "," && (toks[k+2].text == "a" || toks[k+2].text == "an" || toks[k+2].text == "our") {
+				out = append(out, hit{conTestimonial, k, k + 3})
+				continue
+			}
 		}
 		// "says Sarah", "Aaron ... says", "she says"
 		if t.kind == kWord && speechVerbs[t.text] {
