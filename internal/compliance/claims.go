@@ -35,6 +35,11 @@ var claimClasses = map[string]string{
 // claimSpecs are added to the rules' own specs at init.
 var claimSpecs = map[string][]spec{
 	RuleLaudatory: {
+		{e: "masterpiece~|pinnacle|epitome|hallmark|artistry|aspire~|uncompromising|unmatched|impeccable|meticulous|peerless"},
+		{e: "true|real *1 artist~|master~|magician~|perfectionist~"},
+		{e: "artists|artist of|with the"},
+		{e: "chosen|preferred|picked|loved by thousands|hundreds|many|millions"},
+		{e: "renowned|famed|celebrated|known for our|their|his|her"},
 		{e: "renowned|famous|celebrated|acclaimed|known for *2 flawless|natural|stunning|amazing|excellent|best|outstanding|results|expertise"},
 		{e: "other doctors *3 send|refer|recommend|choose|trust"},
 		{e: "benchmark|benchmarks|yardstick", nb: "a|no"},
@@ -71,7 +76,7 @@ var claimSpecs = map[string][]spec{
 		{e: "@provider of choice"},
 		{e: "choice for|of *2 expats|professionals|celebrities|stars|singaporean~|women|men|discerning"},
 		{e: "pioneer~|trailblaz~|trendsetter~", na: "study|studies|research|researchers"},
-		{e: "one of the largest|biggest|leading|top|best|most|finest|foremost|premier"},
+		{e: "one of the largest|biggest|leading|top|best|most|finest|foremost|premier", na: "common|frequent|important|usual|likely|widely|frequently|commonly|often|typical|serious|effective"},
 		{e: "largest|biggest|greatest|newest|safest|fastest|finest *3 @provider|group~|chain~|range|selection|team|network|collection|centre~|clinic~"},
 		{e: "voted|named|ranked|crowned|awarded *3 best|top|no|number|#|favourite|favorite|leading"},
 		{e: "nothing less|short than|of"},
@@ -84,6 +89,16 @@ var claimSpecs = map[string][]spec{
 		{e: "like no other"},
 	},
 	RuleGuarantee: {
+		{e: "we|i promise~"},
+		{e: "promise~ you|you'll|results|that"},
+		{e: "no|zero downside~|catch"},
+		{e: "for good", na: "health|reason|reasons|measure|skin"},
+		{e: "full stop|period|no ifs"},
+		{e: "for life", na: "insurance"},
+		{e: "every time", nb: "not"},
+		{e: "disappear~|vanish~|fade~|clear~ in *1 weeks|days|minutes|hours|one|a"},
+		{e: "will shrink|vanish|disappear|tighten|lift|clear|fade"},
+		{e: "age proof|ageproof|ageless|timeless"},
 		{e: "definitely|certainly|surely look|be|see|get|feel|notice|become"},
 		{e: "never cause~|causes|irritate~|hurt~|fail~|scar~", neg: true},
 		{e: "is|are certain|assured|inevitable|a certainty"},
@@ -146,6 +161,13 @@ var claimSpecs = map[string][]spec{
 		{e: "every|each *1 patient~|client~ see~|get~|achieve~|notice~|love~"},
 	},
 	RuleInducement: {
+		{e: "redeem~|redemption"},
+		{e: "early bird|earlybird"},
+		{e: "top up $|s|sgd|<n>"},
+		{e: "throw~ in|thrown in"},
+		{e: "add on|addon"},
+		{e: "birthday treat|gift|special|month|discount~"},
+		{e: "of credit|credits"},
 		{e: "spend $|s|sgd"},
 		{e: "receive|get|enjoy a|an *2 gift|set|voucher|hamper|bag|mask~"},
 		{e: "lock in"},
@@ -165,7 +187,6 @@ var claimSpecs = map[string][]spec{
 		{e: "quote|mention \" *3 \""},
 		{e: "rebook~|renew~ *3 receive|get|enjoy|off"},
 		{e: "extra *1 session~|treatment~|area~ free|on"},
-		{e: "throw in|thrown in|top up|add on|addon"},
 		{e: "price~|fee~|rate~ slashed|cut|reduced|drop~"},
 		{e: "trial|introductory|intro|launch|opening|special|promo|promotional|timer|timers price~|rate~|fee~|package~|offer~|deal~"},
 		{e: "first timer~|timers"},
@@ -174,7 +195,7 @@ var claimSpecs = map[string][]spec{
 		{e: "worth $|s|sgd"},
 		{e: "valued at $|s|sgd|<n>"},
 		{e: "nett"},
-		{e: "membership|member", nb: "faculty|board|council|family"},
+		{e: "membership|member", nb: "faculty|board|council|family|a|an|the"},
 		{e: "flash|mega|cny|christmas|raya|deepavali|birthday|anniversary|festive|holiday|weekend sale|special|specials|promo|promotion~|deal~|offer~"},
 		{e: "year end sale|special|promo|promotion~|deal~|offer~"},
 		{e: "national day sale|special|promo|promotion~|deal~|offer~"},
@@ -201,6 +222,12 @@ var claimSpecs = map[string][]spec{
 		{e: "session~ from|at $|only"},
 	},
 	RuleComparison: {
+		{e: "family doctor~|gp~ can't|cannot|cant|won't|doesn't|don't"},
+		{e: "<n> times more|the price|as much|cheaper"},
+		{e: "pointless|useless|waste compared"},
+		{e: "not the *1 salon|spa|cheap|mall|beauty|online stuff|kind|type|sort|version|products"},
+		{e: "queue~|wait~ *4 public hospital~|polyclinic~"},
+		{e: "public hospital~|polyclinic~ *5 month~|weeks|queue~|wait~"},
 		{e: "compared with|to the *3 chain~|clinic~|hospital~|salon~|spa~|gp~|polyclinic~|competition|others"},
 		{e: "waste *2 money|time *3 on|at"},
 		{e: "reuse~|recycle~ needles|cannulas|tips"},
@@ -245,6 +272,14 @@ var claimSpecs = map[string][]spec{
 		{e: "hidden cost~|fee~|charge~"},
 	},
 	RuleTestimonial: {
+		{e: "before finding|discovering|meeting|coming to us"},
+		{e: "keep~|kept telling|saying|asking us"},
+		{e: "described|praised|called|named *1 by *2 patient~|client~|customer~"},
+		{e: "<n> out of <n> from"},
+		{e: "out of 5|five *1 from|on|by"},
+		{e: "their|her|his stories|story|experience~|journey~", nb: "medical|family|full"},
+		{e: "husband|wife|partner|boyfriend|girlfriend|friends|colleagues|mother|daughter|son noticed|asked|said|commented|complimented|couldn't|could|loved|loves"},
+		{e: "beauty|fashion|magazine editor~ *2 swear|love|trust|recommend"},
 		{e: "tell~|told us *3 best|love|loved|happy|changed"},
 		{e: "<n> out of <n> *2 patient~|client~|customer~"},
 		{e: "would recommend us"},
@@ -348,6 +383,9 @@ var claimSpecs = map[string][]spec{
 		{e: "how *3 looked|became *3 after|later|post"},
 	},
 	RuleUnverifiedCredential: {
+		{e: "recognised|recognized|acclaimed|renowned|known|certified|trained internationally|globally|worldwide|abroad|overseas", m: credBody},
+		{e: "studied|learned|learnt|apprenticed|mentored|trained under|with|by *2 legendary|famous|famed|world|renowned|top|celebrity|master|leading|pioneering", m: credTrain, s: credTrainFix},
+		{e: "legendary|world famous|world-famous|famed *1 surgeon~|doctor~|dermatologist~|mentor~|teacher~", m: credTrain, s: credTrainFix},
 		{e: "certified|accredited|qualified master|expert|specialist|guru", m: credBody},
 		{e: "top|prestigious|famous|leading|elite|renowned *1 beauty|aesthetic|medical|cosmetic academy|academies|school|schools|universities|institutes", m: credTrain, s: credTrainFix},
 		{e: "wrinkle|wrinkles|pigment|pore|pores|ageing|aging|thread|lift|contour|slimming|body|injectable~|injection~ specialist~|expert~", nb: "see|consult|your|any|visit", block: true, m: credTitle, s: credTitleFix},
@@ -394,6 +432,26 @@ var claimSpecs = map[string][]spec{
 		{e: "multiple|several|numerous|many *2 certification~|accreditation~|award~|qualification~|credential~", m: credBody},
 	},
 	RuleFear: {
+		{e: "ruin~|ruining|wreck~|sabotage~ *4 dates|dating|careers|career|handshakes|relationships|marriage|chances|photos|holiday|wedding"},
+		{e: "past your prime"},
+		{e: "owe it to"},
+		{e: "recognise|recognize yourself"},
+		{e: "turn off|turnoff"},
+		{e: "known as the *2 one|girl|guy|woman|man"},
+		{e: "the one with the"},
+		{e: "delete *3 because"},
+		{e: "because of your *1 chin|skin|acne|face|nose|hair|wrinkles|scars|weight|pores"},
+		{e: "ages|aging|ageing you *1 faster|quickly|more"},
+		{e: "neglected|neglect~ skin|face|hair"},
+		{e: "retreating|receding *4 every|more|further"},
+		{e: "a little more every"},
+		{e: "the longer you wait"},
+		{e: "costlier|pricier|more expensive *3 it gets|later|to fix"},
+		{e: "whether you like it or not"},
+		{e: "stop letting *3 decide|ruin|control|define|rule"},
+		{e: "decide whether you"},
+		{e: "afraid|scared|terrified *3 to be seen|to go out|of being seen"},
+		{e: "do you really want *3 known|seen|remembered|look|be"},
 		{e: "wrong message|impression|signal"},
 		{e: "sending|send~|giving the|a *1 message|impression|signal"},
 		{e: "will|'ll spread|darken|worsen|deepen|sag|thin|multiply *3 year|month|every|and|further|worse"},
@@ -582,7 +640,7 @@ func metaSentence(toks []token, lo, hi int) bool {
 	return false
 }
 
-var claimVerbs = setOf("offer offers use say claim claims promise promises advertise allow permit publish guarantee give provide sell run display show call describe make")
+var claimVerbs = setOf("do have run sell offer offers use say claim claims promise promises advertise allow permit publish guarantee give provide sell run display show call describe make")
 
 // interrogatives start a reader's question.
 var interrogatives = setOf("is are can could will would does do did should how what which when why who where am may")
@@ -673,9 +731,9 @@ var (
 var speechVerbs = setOf("says said smiles smiled shares shared recalls recalled adds added laughs laughed beams beamed gushes gushed tells told admits admitted raves raved explains explained writes wrote swears")
 var notPersons = setOf("dr doctor prof professor nurse the a an our your this that who moh smc hsa hpb nhs cdc fda nih it we they you i he she there")
 var rivalWords = setOf("salon salons spa spas beautician beauticians gp gps polyclinic polyclinics hospital hospitals chain chains mall malls diy korea jb bangkok beauty-salon parlour parlours elsewhere competitor competitors")
-var rivalQuant = setOf("some many most other those big cheap cheaper typical regular ordinary neighbourhood neighborhood budget unlicensed unqualified name")
+var rivalQuant = setOf("family public some many most other those big cheap cheaper typical regular ordinary neighbourhood neighborhood budget unlicensed unqualified name")
 var rivalNouns = setOf("clinic clinics injector injectors doctor doctors place places provider providers practitioner practitioners aesthetician aestheticians centre centres center centers device devices kit kits dermatologist dermatologists surgeon surgeons")
-var rivalCues = setOf("reuse reuses burns burn waste compared never unlike instead than ours cheaper weak weaker untrained unqualified inexperienced rush rushes rushed diluted inflated overpriced damage damages disappointed disappointing settle upsell upsells overcharge overcharges hire hires fake outdated cheap expensive pricier dodgy shoddy botched sloppy careless extra")
+var rivalCues = setOf("pointless times queue stuff reuse reuses burns burn waste compared never unlike instead than ours cheaper weak weaker untrained unqualified inexperienced rush rushes rushed diluted inflated overpriced damage damages disappointed disappointing settle upsell upsells overcharge overcharges hire hires fake outdated cheap expensive pricier dodgy shoddy botched sloppy careless extra")
 
 func isAcronym(s string, t *token) bool {
 	if t.end-t.start < 2 {
