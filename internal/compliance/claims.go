@@ -35,6 +35,15 @@ var claimClasses = map[string]string{
 // claimSpecs are added to the rules' own specs at init.
 var claimSpecs = map[string][]spec{
 	RuleLaudatory: {
+		{e: "synonymous with"},
+		{e: "perfection", nb: "not|no"},
+		{e: "highest|best|top|finest standard~|quality|level"},
+		{e: "crème|creme de la"},
+		{e: "cream of the crop"},
+		{e: "no better place|clinic|choice|team|doctor|way"},
+		{e: "best kept secret"},
+		{e: "completed|delivered|carried out over|more|<n>"},
+		{e: "unlike any other|anything else"},
 		{e: "masterpiece~|pinnacle|epitome|hallmark|artistry|aspire~|uncompromising|unmatched|impeccable|meticulous|peerless"},
 		{e: "true|real *1 artist~|master~|magician~|perfectionist~"},
 		{e: "artists|artist of|with the"},
@@ -89,6 +98,13 @@ var claimSpecs = map[string][]spec{
 		{e: "like no other"},
 	},
 	RuleGuarantee: {
+		{e: "never worry|again", nb: "not"},
+		{e: "impossible to get|go it? wrong"},
+		{e: "look~|looking perfect|flawless|younger|amazing", nb: "not|no"},
+		{e: "sure to"},
+		{e: "after every session|treatment|visit"},
+		{e: "never fade|fades|wear off|wears off"},
+		{e: "no|zero chance|possibility|risk of"},
 		{e: "we|i promise~"},
 		{e: "promise~ you|you'll|results|that"},
 		{e: "no|zero downside~|catch"},
@@ -161,6 +177,13 @@ var claimSpecs = map[string][]spec{
 		{e: "every|each *1 patient~|client~ see~|get~|achieve~|notice~|love~"},
 	},
 	RuleInducement: {
+		{e: "lucky draw~"},
+		{e: "biggest|best|annual|mega sale"},
+		{e: "half the price|price"},
+		{e: "<n> x points"},
+		{e: "double|triple|bonus points"},
+		{e: "gift for|with every"},
+		{e: "for the price of"},
 		{e: "redeem~|redemption"},
 		{e: "early bird|earlybird"},
 		{e: "top up $|s|sgd|<n>"},
@@ -222,6 +245,19 @@ var claimSpecs = map[string][]spec{
 		{e: "session~ from|at $|only"},
 	},
 	RuleComparison: {
+		{e: "no substitute|match|comparison for"},
+		{e: "not all *1 clinic~|doctor~|injector~|lasers|treatments|providers are equal|the same|created"},
+		{e: "different league|class"},
+		{e: "in a league of"},
+		{e: "anywhere in|else in @region|town|singapore|sg"},
+		{e: "while|whereas others|other|many|most"},
+		{e: "only we"},
+		{e: "than the average|typical|usual"},
+		{e: "skip the *3 expensive|long|hospital~|government|queue~|wait~"},
+		{e: "government|public|polyclinic clinics|hospitals"},
+		{e: "charge a premium"},
+		{e: "trust them with"},
+		{e: "are not doctors|real doctors|medical"},
 		{e: "family doctor~|gp~ can't|cannot|cant|won't|doesn't|don't"},
 		{e: "<n> times more|the price|as much|cheaper"},
 		{e: "pointless|useless|waste compared"},
@@ -272,6 +308,15 @@ var claimSpecs = map[string][]spec{
 		{e: "hidden cost~|fee~|charge~"},
 	},
 	RuleTestimonial: {
+		{e: "describe~|described|call~ dr|him|her|us *3 as"},
+		{e: "guru~|personality|artiste~|dj|djs|presenter~ *3 recommend~|trust~|love~|swear~|chose|visit~"},
+		{e: "a regular since|for"},
+		{e: "wouldn't|would not|won't go anywhere else"},
+		{e: "hear it from *3 patient~|client~|customer~"},
+		{e: "can't|cannot stop smiling"},
+		{e: "<n> % of our patient~|client~|customer~"},
+		{e: "'s experience|story|journey with"},
+		{e: "experience with our"},
 		{e: "before finding|discovering|meeting|coming to us"},
 		{e: "keep~|kept telling|saying|asking us"},
 		{e: "described|praised|called|named *1 by *2 patient~|client~|customer~"},
@@ -334,6 +379,17 @@ var claimSpecs = map[string][]spec{
 		{e: "discovered our|the secret"},
 	},
 	RuleBeforeAfter: {
+		{e: "image|photo|picture|caption|figure|fig : *8 after|later|before|improvement|result~|week~|month~"},
+		{e: "top|bottom|left|right photo|picture|image|one|side"},
+		{e: "apart :"},
+		{e: "start of her|his|their journey"},
+		{e: "side by side"},
+		{e: "see the results"},
+		{e: "before and|& afters"},
+		{e: "results shown|pictured|displayed"},
+		{e: "result~ *2 patient~ *2 achieved|get|got|had"},
+		{e: "immediately|right|straight|shortly after treatment|the treatment|injection|filler~"},
+		{e: "highlights for"},
 		{e: "patient~ *1 result~|transformation~|photo~|picture~"},
 		{e: "result~|photos|pictures from|of *3 patient~"},
 		{e: "left|right side *8 treated|untreated|difference|after|before"},
@@ -383,6 +439,11 @@ var claimSpecs = map[string][]spec{
 		{e: "how *3 looked|became *3 after|later|post"},
 	},
 	RuleUnverifiedCredential: {
+		{e: "moh approved|endorsed", block: true, m: credMOH, s: credMOHFix},
+		{e: "anti ageing|aging physician~|doctor~|medicine", block: true, m: credTitle, s: credTitleFix},
+		{e: "revision|reconstruction specialist~", block: true, m: credTitle, s: credTitleFix},
+		{e: "international|global|world class standards", m: credBody},
+		{e: "accreditation~|certification~|diploma~|certificate~ from|by *3 leading|top|international|global|aesthetic|prestigious|bodies", m: credBody},
 		{e: "recognised|recognized|acclaimed|renowned|known|certified|trained internationally|globally|worldwide|abroad|overseas", m: credBody},
 		{e: "studied|learned|learnt|apprenticed|mentored|trained under|with|by *2 legendary|famous|famed|world|renowned|top|celebrity|master|leading|pioneering", m: credTrain, s: credTrainFix},
 		{e: "legendary|world famous|world-famous|famed *1 surgeon~|doctor~|dermatologist~|mentor~|teacher~", m: credTrain, s: credTrainFix},
@@ -432,6 +493,25 @@ var claimSpecs = map[string][]spec{
 		{e: "multiple|several|numerous|many *2 certification~|accreditation~|award~|qualification~|credential~", m: credBody},
 	},
 	RuleFear: {
+		{e: "make|makes|making you look *2 tired|old|older|angry|sad|sick|exhausted|grumpy|fat"},
+		{e: "can't|cannot|cant hide *2 from|forever"},
+		{e: "holding|hold~|held you back"},
+		{e: "everyone|everybody|people *3 can see|can tell|will see|will notice|will assume"},
+		{e: "will only deepen|worsen|grow|spread|get"},
+		{e: "on a date|first date|your date"},
+		{e: "looking like that|this"},
+		{e: "none of it good"},
+		{e: "say~|says a lot about you"},
+		{e: "you'll|will be covering|hiding *3 forever|always|for years"},
+		{e: "destroy~|shatter~|crush~ *3 self esteem|confidence|self-esteem"},
+		{e: "self esteem|self-esteem|self image"},
+		{e: "wedding|holiday|graduation|reunion photos|pictures *1 ruined|spoiled"},
+		{e: "clock is ticking|ticking clock|running out of time"},
+		{e: "is no fun"},
+		{e: "a sign *2 let|given|neglected|careless|lazy"},
+		{e: "let your *1 skin|face|body|self|looks go"},
+		{e: "never get *3 back"},
+		{e: "don't|dont|do not let *5 notice~|notices|see|sees|judge~|be the first"},
 		{e: "ruin~|ruining|wreck~|sabotage~ *4 dates|dating|careers|career|handshakes|relationships|marriage|chances|photos|holiday|wedding"},
 		{e: "past your prime"},
 		{e: "owe it to"},
@@ -893,7 +973,7 @@ func comparisonHits(toks []token, out []hit) []hit {
 // falseFriends are everyday phrases that contain a trigger word: a match
 // that starts one of them is dropped.
 var falseFriends = [][]string{
-	{"best", "practice"}, {"best", "practices"}, {"best", "before"}, {"at", "best"}, {"number", "one", "on"},
+	{"best", "practice"}, {"best", "practices"}, {"best", "results", "come"}, {"best", "results", "depend"}, {"before", "sale"}, {"best", "before"}, {"at", "best"}, {"number", "one", "on"},
 	{"going", "out"}, {"deal", "with"}, {"free", "radicals"}, {"top", "layer"}, {"top", "tips"},
 }
 
@@ -908,4 +988,17 @@ next:
 		return true
 	}
 	return false
+}
+
+func init() {
+	// Fear and shame are often phrased as negations ("Don't let your neck
+	// give away your age", "You can't hide forever"): their constructions
+	// are not dropped by a negation before them; sentences about the rules
+	// are still exempt.
+	for i := range claimSpecs[RuleFear] {
+		sp := &claimSpecs[RuleFear][i]
+		if sp.nb == "" {
+			sp.neg = true
+		}
+	}
 }

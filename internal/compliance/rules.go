@@ -144,7 +144,7 @@ var rules = []*rule{
 			{e: "off your first|next"},
 			{e: "discount~|promo|promos|promotion|promotions|promotional|voucher~|coupon~|rebate~|cashback|freebie~|giveaway~", s: "state the fee plainly"},
 			{e: "free|complimentary skin analysis|scan|check"},
-			{e: "sale|deals", na: "with|of"},
+			{e: "sale|deals", na: "with|of", nb: "before|for|on|not|resale|the"},
 			{e: "special|exclusive|introductory|trial|launch|festive|bonus offer~|price~|rate~|deal~"},
 			{e: "refer a friend"},
 			{e: "referral reward~|bonus|credit~|programme|program"},
