@@ -698,7 +698,7 @@ func metaSentence(toks []token, lo, hi int) bool {
 		if t.kind != kWord {
 			continue
 		}
-		if metaWords[t.text] {
+		if inSet(fMeta, t) {
 			return true
 		}
 		if k+1 < hi {
@@ -707,7 +707,7 @@ func metaSentence(toks []token, lo, hi int) bool {
 				if t.text == p[0] && n == p[1] {
 					// "do not" / "must not" only count before a verb of claiming or offering
 					if p[1] == "not" {
-						if k+2 < hi && claimVerbs[toks[k+2].text] {
+						if k+2 < hi && inSet(fClaimVerb, &toks[k+2]) {
 							return true
 						}
 						continue
@@ -790,8 +790,8 @@ func listNegated(toks []token, i int) bool {
 		case "no", "without", "never", "neither", "none", "nobody", "nothing":
 			return crossed
 		}
-		if t.text == "not" || strings.HasSuffix(t.text, "n't") || t.text == "cannot" || negators[t.text] && t.text != "few" {
-			if k+1 < len(toks) && (claimVerbs[toks[k+1].text] || k+2 < len(toks) && claimVerbs[toks[k+2].text]) {
+		if t.text == "not" || strings.HasSuffix(t.text, "n't") || t.text == "cannot" || inSet(fNegator, t) && t.text != "few" {
+			if k+1 < len(toks) && (inSet(fClaimVerb, &toks[k+1]) || k+2 < len(toks) && inSet(fClaimVerb, &toks[k+2])) {
 				return crossed
 			}
 			return false
@@ -836,7 +836,7 @@ func constructionHits(s string, toks []token, on []bool, out []hit) []hit {
 
 func isPersonName(s string, toks []token, k int) bool {
 	t := &toks[k]
-	if t.kind != kWord || !t.cap || notPersons[t.text] || isAcronym(s, t) || isNumberTok(t) {
+	if t.kind != kWord || !t.cap || inSet(fNotPerson, t) || isAcronym(s, t) || isNumberTok(t) {
 		return false
 	}
 	if k > 0 && toks[k-1].kind == kWord && (toks[k-1].text == "dr" || toks[k-1].text == "prof" || toks[k-1].text == "doctor") {
@@ -862,7 +862,7 @@ func testimonialHits(s string, toks []token, out []hit) []hit {
 			}
 		}
 		// "says Sarah", "Aaron ... says", "she says"
-		if t.kind == kWord && speechVerbs[t.text] {
+		if t.kind == kWord && inSet(fSpeech, t) {
 			for d := -3; d <= 2; d++ {
 				m := k + d
 				if d == 0 || m < 0 || m >= len(toks) {
@@ -927,11 +927,11 @@ func comparisonHits(toks []token, out []hit) []hit {
 		if t.kind != kWord {
 			continue
 		}
-		rival := rivalWords[t.text]
+		rival := inSet(fRival, t)
 		end := k + 1
-		if !rival && rivalQuant[t.text] {
+		if !rival && inSet(fRivalQuant, t) {
 			for m := k + 1; m < len(toks) && m <= k+2 && toks[m].kind == kWord; m++ {
-				if rivalNouns[toks[m].text] {
+				if inSet(fRivalNoun, &toks[m]) {
 					rival, end = true, m+1
 					break
 				}
@@ -947,7 +947,7 @@ func comparisonHits(toks []token, out []hit) []hit {
 				continue
 			}
 			tm := &toks[m]
-			if tm.kind == kWord && rivalCues[tm.text] {
+			if tm.kind == kWord && inSet(fRivalCue, tm) {
 				cue = m
 				break
 			}
@@ -1001,4 +1001,51 @@ func init() {
 			sp.neg = true
 		}
 	}
+}
+
+// Word flags: the word sets that are tested on every token are looked up
+// through the token's vocabulary id instead of a map.
+const (
+	fMeta uint32 = 1 << iota
+	fClaimVerb
+	fNotPerson
+	fSpeech
+	fRival
+	fRivalQuant
+	fRivalNoun
+	fRivalCue
+	fNegator
+)
+
+var wordFlags []uint32
+
+// registerWordSets gives every word of the flagged sets a vocabulary id; it
+// runs at init before the matcher is frozen.
+func registerWordSets() map[string]uint32 {
+	sets := []struct {
+		bit uint32
+		m   map[string]bool
+	}{{fMeta, metaWords}, {fClaimVerb, claimVerbs}, {fNotPerson, notPersons}, {fSpeech, speechVerbs}, {fRival, rivalWords},
+		{fRivalQuant, rivalQuant}, {fRivalNoun, rivalNouns}, {fRivalCue, rivalCues}, {fNegator, negators}}
+	words := map[string]uint32{}
+	for _, st := range sets {
+		for w := range st.m {
+			if _, ok := vocab[w]; !ok {
+				vocab[w] = int32(len(vocab) + 1)
+			}
+			words[w] |= st.bit
+		}
+	}
+	return words
+}
+
+func buildWordFlags(words map[string]uint32) {
+	wordFlags = make([]uint32, len(vocab)+1)
+	for w, f := range words {
+		wordFlags[vocab[w]] = f
+	}
+}
+
+func inSet(bit uint32, t *token) bool {
+	return t.id != 0 && wordFlags[t.id]&bit != 0
 }

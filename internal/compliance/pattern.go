@@ -277,12 +277,13 @@ type hit struct {
 
 // scan runs every pattern at every token. keep filters patterns by context.
 func (m *matcher) scan(toks []token, keep func(*pattern) bool, out []hit) []hit {
-	try := func(ps []*pattern, i int) {
+	// first: the index already guarantees that items[0] matches toks[i]
+	try := func(ps []*pattern, i, first int) {
 		for _, p := range ps {
 			if !keep(p) {
 				continue
 			}
-			if e := matchItems(p.items, 0, toks, i); e > i {
+			if e := matchItems(p.items, first, toks, i+first); e > i {
 				out = append(out, hit{p, i, e})
 			}
 		}
@@ -290,36 +291,36 @@ func (m *matcher) scan(toks []token, keep func(*pattern) bool, out []hit) []hit 
 	for i := range toks {
 		t := &toks[i]
 		if m.ids != nil {
-			if t.id != 0 {
+			if t.id != 0 && int(t.id) < len(m.ids) {
 				if f := m.ids[t.id]; f != nil {
-					try(f.exact, i)
+					try(f.exact, i, 1)
 				}
 			}
 			if t.kind == kWord {
-				if t.sid != 0 {
+				if t.sid != 0 && int(t.sid) < len(m.ids) {
 					if f := m.ids[t.sid]; f != nil {
-						try(f.stems, i)
+						try(f.stems, i, 1)
 					}
 				}
 				if len(m.other) > 0 && isNumberTok(t) {
-					try(m.other, i)
+					try(m.other, i, 0)
 				}
 			}
 			continue
 		}
 		f := m.index[t.text]
 		if f != nil {
-			try(f.exact, i)
+			try(f.exact, i, 0)
 		}
 		if t.kind == kWord {
 			if t.stem != t.text {
 				f = m.index[t.stem]
 			}
 			if f != nil {
-				try(f.stems, i)
+				try(f.stems, i, 0)
 			}
 			if len(m.other) > 0 && isNumberTok(t) {
-				try(m.other, i)
+				try(m.other, i, 0)
 			}
 		}
 	}
@@ -399,7 +400,7 @@ func negatedDepth(toks []token, i, j, depth int) bool {
 			break
 		}
 		n++
-		if negators[t.text] || strings.HasSuffix(t.text, "n't") {
+		if inSet(fNegator, t) || strings.HasSuffix(t.text, "n't") {
 			if k+1 < len(toks) && negExceptions[toks[k+1].text] {
 				continue
 			}

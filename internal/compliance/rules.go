@@ -354,7 +354,9 @@ func init() {
 			})
 		}
 	}
+	flagged := registerWordSets()
 	allPatterns.freeze()
+	buildWordFlags(flagged)
 	conTestimonial.rule, conComparison.rule = ruleByID[RuleTestimonial], ruleByID[RuleComparison]
 	conComparison.noNegation = true
 	for i := range packList {
