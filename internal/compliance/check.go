@@ -248,6 +248,15 @@ func (st *settings) checkText(p part, lo, hi int, mask []span, text, image bool,
 
 // checkTokens runs the rules over one token stream of part p.
 func (st *settings) checkTokens(p part, toks []token, text, image bool, out []Finding) []Finding {
+	from := len(out)
+	out = st.ruleFindings(p, toks, text, image, out)
+	if text {
+		out = st.modelFindings(p, toks, out, from)
+	}
+	return out
+}
+
+func (st *settings) ruleFindings(p part, toks []token, text, image bool, out []Finding) []Finding {
 	keep := func(pt *pattern) bool {
 		if !st.on[pt.rule.idx] {
 			return false

@@ -701,7 +701,7 @@ func metaSentence(toks []token, lo, hi int) bool {
 		if inSet(fMeta, t) {
 			return true
 		}
-		if k+1 < hi {
+		if k+1 < hi && inSet(fMetaFirst, t) {
 			n := toks[k+1].text
 			for _, p := range metaPairs {
 				if t.text == p[0] && n == p[1] {
@@ -1015,6 +1015,7 @@ const (
 	fRivalNoun
 	fRivalCue
 	fNegator
+	fMetaFirst
 )
 
 var wordFlags []uint32
@@ -1026,7 +1027,7 @@ func registerWordSets() map[string]uint32 {
 		bit uint32
 		m   map[string]bool
 	}{{fMeta, metaWords}, {fClaimVerb, claimVerbs}, {fNotPerson, notPersons}, {fSpeech, speechVerbs}, {fRival, rivalWords},
-		{fRivalQuant, rivalQuant}, {fRivalNoun, rivalNouns}, {fRivalCue, rivalCues}, {fNegator, negators}}
+		{fRivalQuant, rivalQuant}, {fRivalNoun, rivalNouns}, {fRivalCue, rivalCues}, {fNegator, negators}, {fMetaFirst, metaFirsts()}}
 	words := map[string]uint32{}
 	for _, st := range sets {
 		for w := range st.m {
@@ -1048,4 +1049,12 @@ func buildWordFlags(words map[string]uint32) {
 
 func inSet(bit uint32, t *token) bool {
 	return t.id != 0 && wordFlags[t.id]&bit != 0
+}
+
+func metaFirsts() map[string]bool {
+	m := map[string]bool{}
+	for _, p := range metaPairs {
+		m[p[0]] = true
+	}
+	return m
 }
