@@ -35,6 +35,9 @@ var claimClasses = map[string]string{
 // claimSpecs are added to the rules' own specs at init.
 var claimSpecs = map[string][]spec{
 	RuleLaudatory: {
+		{e: "nobody|no one does *3 better"},
+		{e: "won't|will not|wont|can't find *3 anywhere else|elsewhere"},
+		{e: "level of expertise|care|skill|service you"},
 		{e: "synonymous with"},
 		{e: "perfection", nb: "not|no"},
 		{e: "highest|best|top|finest standard~|quality|level"},
@@ -98,6 +101,9 @@ var claimSpecs = map[string][]spec{
 		{e: "like no other"},
 	},
 	RuleGuarantee: {
+		{e: "definitely|certainly|surely love|like|enjoy|be happy"},
+		{e: "complications|side effects|problems *2 do not|don't|never happen|occur"},
+		{e: "permanent hair removal|reduction"},
 		{e: "never worry|again", nb: "not"},
 		{e: "impossible to get|go it? wrong"},
 		{e: "look~|looking perfect|flawless|younger|amazing", nb: "not|no"},
@@ -245,6 +251,12 @@ var claimSpecs = map[string][]spec{
 		{e: "session~ from|at $|only"},
 	},
 	RuleComparison: {
+		{e: "shops|stores|pharmacies sell~ you"},
+		{e: "can't|cannot|cant|won't|will not match|compare"},
+		{e: "choose quality|choose us"},
+		{e: "grey market|gray market|counterfeit|knock off|knockoff"},
+		{e: "are not trained|qualified|doctors *3 so come"},
+		{e: "beat~ every|any quote~|price~"},
 		{e: "no substitute|match|comparison for"},
 		{e: "not all *1 clinic~|doctor~|injector~|lasers|treatments|providers are equal|the same|created"},
 		{e: "different league|class"},
@@ -308,6 +320,9 @@ var claimSpecs = map[string][]spec{
 		{e: "hidden cost~|fee~|charge~"},
 	},
 	RuleTestimonial: {
+		{e: "first walked|came in"},
+		{e: "so many|thousands of|hundreds of brides|mums|women|men|patients|couples choose~|chose|trust~ us"},
+		{e: "journey|story|transformation to *3 with us"},
 		{e: "describe~|described|call~ dr|him|her|us *3 as"},
 		{e: "guru~|personality|artiste~|dj|djs|presenter~ *3 recommend~|trust~|love~|swear~|chose|visit~"},
 		{e: "a regular since|for"},
@@ -379,6 +394,17 @@ var claimSpecs = map[string][]spec{
 		{e: "discovered our|the secret"},
 	},
 	RuleBeforeAfter: {
+		{e: "photographed|pictured|taken|filmed at|after *2 <n>"},
+		{e: "the one on the right|left"},
+		{e: "on the left|right *6 taken|shows|was|after|before"},
+		{e: "before : *6 after :"},
+		{e: "real|actual *1 client~|patient~|customer~ result~|photos|pictures"},
+		{e: "results of a|an|our *4 patient~|client~"},
+		{e: "comparison shots|photos|pictures|images"},
+		{e: "reveal the *1 result~|difference|change"},
+		{e: "week|month|day <n> of our|the|her|his"},
+		{e: "first consultation|visit|session *3 and *4 later|after|today|now"},
+		{e: "slider|swipe"},
 		{e: "image|photo|picture|caption|figure|fig : *8 after|later|before|improvement|result~|week~|month~"},
 		{e: "top|bottom|left|right photo|picture|image|one|side"},
 		{e: "apart :"},
@@ -439,6 +465,9 @@ var claimSpecs = map[string][]spec{
 		{e: "how *3 looked|became *3 after|later|post"},
 	},
 	RuleUnverifiedCredential: {
+		{e: "moh registered|licensed|approved aesthetic~|therapist~|injector~|practitioner~|doctor~|beautician~", block: true, m: credMOH, s: credMOHFix},
+		{e: "removal|lift|lifting|laser specialist~", nb: "see|consult|your|any|visit", block: true, m: credTitle, s: credTitleFix},
+		{e: "honed|sharpened|perfected|refined *2 skill~|craft|technique~ *3 top|famous|prestigious|beverly|harley|gangnam|seoul|paris|london|world", m: credTrain, s: credTrainFix},
 		{e: "moh approved|endorsed", block: true, m: credMOH, s: credMOHFix},
 		{e: "anti ageing|aging physician~|doctor~|medicine", block: true, m: credTitle, s: credTitleFix},
 		{e: "revision|reconstruction specialist~", block: true, m: credTitle, s: credTitleFix},
@@ -493,6 +522,10 @@ var claimSpecs = map[string][]spec{
 		{e: "multiple|several|numerous|many *2 certification~|accreditation~|award~|qualification~|credential~", m: credBody},
 	},
 	RuleFear: {
+		{e: "seen as less|more|too *1 attractive|desirable|professional|capable|old"},
+		{e: "calling you *1 auntie|aunty|uncle|old|fat|grandma"},
+		{e: "doesn't|does not have to mean looking it"},
+		{e: "notices|noticed|notice|sees|stares at your *1 wrinkles|eyebags|bags|scars|pores|pimples|acne|skin|belly|fat|chin|hair|spots|pigmentation"},
 		{e: "make|makes|making you look *2 tired|old|older|angry|sad|sick|exhausted|grumpy|fat"},
 		{e: "can't|cannot|cant hide *2 from|forever"},
 		{e: "holding|hold~|held you back"},
@@ -671,7 +704,7 @@ func namesRecognisedBody(toks []token, lo, hi int) bool {
 // metaWords mark a sentence about advertising claims or the rules rather
 // than a claim: "the regulations prohibit ...", "be wary of clinics that
 // promise ...", "claims like ... deserve scrutiny".
-var metaWords = setOf("regulation regulations prohibit prohibits prohibited prohibiting forbid forbids forbidden banned disallow disallows disallowed wary cautious caution beware sceptical skeptical scrutiny scrutinise scrutinize advertising advertisement advertisements advertise advertises ads misleading exaggerated unrealistic untrue myth myths red-flag suspicious")
+var metaWords = setOf("regulation regulations prohibit prohibits prohibited prohibiting forbid forbids forbidden banned disallow disallows disallowed wary cautious caution sceptical skeptical scrutiny scrutinise scrutinize advertising advertisement advertisements advertise advertises ads misleading exaggerated unrealistic untrue myth myths red-flag suspicious")
 
 // metaPairs are two-word meta cues.
 var metaPairs = [][2]string{{"words", "like"}, {"words", "such"}, {"claims", "like"}, {"claims", "of"}, {"claims", "such"}, {"terms", "like"}, {"terms", "such"}, {"phrases", "like"}, {"phrases", "such"}, {"red", "flag"}, {"red", "flags"}, {"nobody", "can"}, {"no", "treatment"}, {"no", "doctor"}, {"no", "clinic"}, {"may", "not"}, {"must", "not"}, {"not", "allowed"}, {"not", "permitted"}, {"cannot", "promise"}, {"can't", "promise"}, {"do", "not"}, {"does", "not"}}
@@ -720,7 +753,7 @@ func metaSentence(toks []token, lo, hi int) bool {
 	return false
 }
 
-var claimVerbs = setOf("do have run sell offer offers use say claim claims promise promises advertise allow permit publish guarantee give provide sell run display show call describe make")
+var claimVerbs = setOf("compare compares mention do have run sell offer offers use say claim claims promise promises advertise allow permit publish guarantee give provide sell run display show call describe make")
 
 // interrogatives start a reader's question.
 var interrogatives = setOf("is are can could will would does do did should how what which when why who where am may")
@@ -1057,4 +1090,20 @@ func metaFirsts() map[string]bool {
 		m[p[0]] = true
 	}
 	return m
+}
+
+func init() {
+	// Comparisons and "you won't find better" praise are often negations
+	// ("can't match our results"): a negation before them does not drop them.
+	for _, id := range []string{RuleComparison} {
+		for i := range claimSpecs[id] {
+			claimSpecs[id][i].neg = true
+		}
+	}
+	for i := range claimSpecs[RuleLaudatory] {
+		sp := &claimSpecs[RuleLaudatory][i]
+		if strings.Contains(sp.e, "won't") || strings.Contains(sp.e, "nobody") {
+			sp.neg = true
+		}
+	}
 }
