@@ -1049,6 +1049,7 @@ const (
 	fRivalCue
 	fNegator
 	fMetaFirst
+	fNumber
 )
 
 var wordFlags []uint32
@@ -1060,7 +1061,7 @@ func registerWordSets() map[string]uint32 {
 		bit uint32
 		m   map[string]bool
 	}{{fMeta, metaWords}, {fClaimVerb, claimVerbs}, {fNotPerson, notPersons}, {fSpeech, speechVerbs}, {fRival, rivalWords},
-		{fRivalQuant, rivalQuant}, {fRivalNoun, rivalNouns}, {fRivalCue, rivalCues}, {fNegator, negators}, {fMetaFirst, metaFirsts()}}
+		{fRivalQuant, rivalQuant}, {fRivalNoun, rivalNouns}, {fRivalCue, rivalCues}, {fNegator, negators}, {fMetaFirst, metaFirsts()}, {fNumber, numberWords}}
 	words := map[string]uint32{}
 	for _, st := range sets {
 		for w := range st.m {

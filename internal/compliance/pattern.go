@@ -30,6 +30,11 @@ type item struct {
 	alts     []alt
 	optional bool
 	gap      int
+	// For items with many alternatives (word classes), after freeze: bit
+	// sets over vocabulary ids of the exact and stem alternatives, and the
+	// alternatives that are neither (numbers, punctuation, clinic words).
+	exact, stems []uint64
+	rest         []alt
 }
 
 // spec is how rules declare patterns.
@@ -71,6 +76,9 @@ func isNumberTok(t *token) bool {
 	if c := t.text[0]; c >= '0' && c <= '9' {
 		return true
 	}
+	if t.id != 0 && wordFlags != nil {
+		return wordFlags[t.id]&fNumber != 0
+	}
 	return numberWords[t.text]
 }
 
@@ -95,7 +103,22 @@ func (a *alt) match(t *token) bool {
 	}
 }
 
+func bitOn(bs []uint64, id int32) bool {
+	return id > 0 && int(id>>6) < len(bs) && bs[id>>6]&(1<<(uint(id)&63)) != 0
+}
+
 func (it *item) match(t *token) bool {
+	if it.exact != nil {
+		if t.kind == kWord && (bitOn(it.exact, t.id) || bitOn(it.stems, t.sid)) {
+			return true
+		}
+		for k := range it.rest {
+			if it.rest[k].match(t) {
+				return true
+			}
+		}
+		return false
+	}
 	for k := range it.alts {
 		if it.alts[k].match(t) {
 			return true
@@ -221,6 +244,26 @@ func (m *matcher) freeze() {
 					vocab[al.w] = id
 				}
 				al.id = id
+			}
+		}
+	}
+	n := (len(vocab) + 64) / 64
+	for _, p := range m.all {
+		for k := range p.items {
+			it := &p.items[k]
+			if len(it.alts) <= 6 {
+				continue
+			}
+			it.exact, it.stems = make([]uint64, n), make([]uint64, n)
+			for _, al := range it.alts {
+				switch {
+				case al.num || al.punct || al.id == 0:
+					it.rest = append(it.rest, al)
+				case al.stem:
+					it.stems[al.id>>6] |= 1 << (uint(al.id) & 63)
+				default:
+					it.exact[al.id>>6] |= 1 << (uint(al.id) & 63)
+				}
 			}
 		}
 	}
