@@ -764,10 +764,17 @@ func questionSentence(toks []token, lo, hi int) bool {
 	if hi >= len(toks) || toks[hi].text != "?" {
 		return false
 	}
+	first := true
 	for k := lo; k < hi; k++ {
-		if toks[k].kind == kWord {
-			return interrogatives[toks[k].text]
+		if toks[k].kind != kWord {
+			continue
 		}
+		// the opening word, or a capitalised one: a quoted question title
+		// ("... about Are large pores permanent?")
+		if (first || toks[k].cap) && interrogatives[toks[k].text] {
+			return true
+		}
+		first = false
 	}
 	return false
 }
