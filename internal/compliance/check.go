@@ -328,6 +328,9 @@ func (st *settings) accept(toks []token, h hit) bool {
 	if id != RuleFear && id != RuleComparison && questionSentence(toks, lo, hi) {
 		return false
 	}
+	if id == RuleTestimonial && containsWord(toks, h.ti, h.tj, "star", "stars", "rating", "ratings") && containsWord(toks, lo, hi, "uva", "spf", "sunscreen", "sunscreens", "hotel", "hotels", "energy") {
+		return false // a UVA star rating is not a review
+	}
 	if certaintyRules[id] && hedged(toks, lo, h.ti) {
 		return false
 	}

@@ -154,7 +154,7 @@ var claimSpecs = map[string][]spec{
 		{e: "last~ a lifetime"},
 		{e: "last~ for life|good"},
 		{e: "forever|lifelong", s: "results can last a long time, though maintenance may be needed"},
-		{e: "permanent|permanently", na: "damage|scarring|scars|scar|harm|injury|loss|nerve|changes|makeup|make|resident~|residency|staff|address|teeth|markers|marker|ink|tattoo~|record~|disability|disfigurement|hair|pigment~|darkening|discolouration|discoloration|effects", s: "results can last a long time, though maintenance may be needed"},
+		{e: "permanent|permanently", na: "damage|scarring|scars|scar|harm|injury|loss|nerve|changes|makeup|make|resident~|residency|staff|address|teeth|markers|marker|ink|tattoo~|record~|disability|disfigurement|hair|pigment~|darkening|discolouration|discoloration|effects|mark|marks|marking|stain~|problem~|risk|dent~|pit~|change", s: "results can last a long time, though maintenance may be needed"},
 		{e: "will be gone|cleared|history|vanished"},
 		{e: "be a thing of the past"},
 		{e: "get rid of *3 for good|forever|permanently|completely|once|entirely"},
@@ -240,7 +240,7 @@ var claimSpecs = map[string][]spec{
 		{e: "the|your|a <n> free|half|off"},
 		{e: "the|your 2nd|3rd|4th|5th|6th|second|third|fourth|fifth|sixth|next *2 free|half|off|discount~"},
 		{e: "get|receive|enjoy|earn *2 free|complimentary|bonus|extra|credit~"},
-		{e: "complimentary|free", na: "of|from|radical~|to|radicals|time|parking|wifi|wi|edge~|flowing|hand|trade|will|speech|fatty", nb: "oil|fragrance|paraben|alcohol|sulphate|sulfate|sugar|gluten|latex|pain|risk|smoke|scent|symptom|cancer|disease|hands|feel|be|to|care|duty|tax|gst|stress|worry|itch|scar|side|downtime|drug|acne|break|allergen|nicotine|set|are|is|stay|remain|toll"},
+		{e: "complimentary|free", na: "of|from|radical~|to|radicals|time|parking|wifi|wi|edge~|flowing|hand|trade|will|speech|fatty", nb: "oil|fragrance|paraben|alcohol|sulphate|sulfate|sugar|gluten|latex|pain|risk|smoke|scent|symptom|cancer|disease|hands|feel|be|to|care|duty|tax|gst|stress|worry|itch|scar|side|downtime|drug|acne|break|allergen|nicotine|set|are|is|stay|remain|toll|cut|break|broken|pulled|came|comes|come|breaks|pull|lifted|released|work|wriggle"},
 		{e: "book|register|sign|reserve *2 before|by <n>|today|tonight"},
 		{e: "while promo|promotion|offer|stock~"},
 		{e: "$ <n> off|credit|voucher"},
@@ -311,7 +311,7 @@ var claimSpecs = map[string][]spec{
 		{e: "forget *2 expensive|hospital~|salon~|spa~|other|those|overpriced"},
 		{e: "instead of *2 overpaying|expensive|hospital~|salon~|spa~"},
 		{e: "unlike *2 @rivalkind|most|many|some|other|others|typical"},
-		{e: "newer|better|safer|cheaper|stronger|faster|gentler|superior|more|less|lower|higher *4 than *3 @rivalkind|those|most|many|other|you'd|anywhere"},
+		{e: "newer|better|safer|cheaper|stronger|faster|gentler|superior|more|less|lower|higher *4 than *3 @rivalkind|those|other|anywhere"},
 		{e: "weekend|online course~"},
 		{e: "only done|attended a|one *2 course~"},
 		{e: "cut~|cutting corners"},
@@ -422,7 +422,7 @@ var claimSpecs = map[string][]spec{
 		{e: "time lapse|timelapse|time-lapse"},
 		{e: "difference is *1 clear|obvious|visible|dramatic|striking|remarkable|plain"},
 		{e: "after her|his *1 first|second|third|fourth|fifth|sixth|last|final|<n>"},
-		{e: "@skinprob|jawline|nose|chin|lips|cheeks|forehead|scalp|neck|complexion|eyebags *2 gone|fade~|faded|disappear~|vanish~|improved|cleared after|over|in"},
+		{e: "her|his|their|patient's *2 @skinprob|jawline|nose|chin|lips|cheeks|forehead|scalp|neck|complexion|eyebags *2 gone|fade~|faded|disappear~|vanish~|improved|cleared after|over|in"},
 		{e: "before and|& <n> @timeunit|session~|treatment~ after"},
 		{e: "at month|week|day|session <n>"},
 		{e: "first visit *6 after|again|later|now|today"},
@@ -912,6 +912,10 @@ func testimonialHits(s string, toks []token, out []hit) []hit {
 					if hasDoctor(toks, k) {
 						break
 					}
+					quoted := sentenceQuoted(toks, k)
+					if !quoted && (weakSpeech[t.text] || sentenceStart(toks, m) && d != -1 && d != 1) {
+						break // "Large pores explained": a heading, not a speaker
+					}
 					lo, hi := min(k, m), max(k, m)+1
 					out = append(out, hit{conTestimonial, lo, hi})
 					break
@@ -1114,4 +1118,19 @@ func init() {
 			sp.neg = true
 		}
 	}
+}
+
+// weakSpeech verbs name a speaker only next to a quotation.
+var weakSpeech = setOf("explains explained adds added writes wrote")
+
+// sentenceQuoted reports quotation marks in the sentence of toks[k].
+func sentenceQuoted(toks []token, k int) bool {
+	lo, hi := sentenceBounds(toks, k, k+1)
+	for m := lo; m < hi; m++ {
+		if toks[m].quoted || toks[m].text == "\"" {
+			return true
+		}
+	}
+	// a closing quote just before the sentence: "..." says Sarah
+	return lo > 0 && toks[lo-1].text == "\"" || lo > 1 && toks[lo-2].text == "\""
 }

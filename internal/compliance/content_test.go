@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	gotoken "go/token"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -76,6 +77,20 @@ func TestDemoContentHasNoBlockingFinding(t *testing.T) {
 	}
 }
 
+// TestRenderFixtureHasNoBlockingFinding checks internal/render's long
+// sample article, the nearest thing in the tree to an imported real article.
+func TestRenderFixtureHasNoBlockingFinding(t *testing.T) {
+	body, err := os.ReadFile("../render/testdata/article.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range Check(Input{Body: string(body)}, sg) {
+		if f.Severity == SeverityBlock {
+			t.Errorf("blocking %s on %q (line %d)", f.Rule, f.Match, f.Line)
+		}
+	}
+}
+
 // TestCredentialDecisions: which credential claims block and which warn,
 // and that recognised bodies make a claim verifiable.
 func TestCredentialDecisions(t *testing.T) {
@@ -132,6 +147,8 @@ func TestScope(t *testing.T) {
 		"Follow the professional guidelines published by the Health Promotion Board.",
 		"Results may last for years.",
 		"Ask the pharmacist whether the cream is a prescription-only medicine.",
+		"Large pores explained",
+		"Some careful text about Are large pores permanent?.",
 	}
 	for _, s := range clean {
 		if fs := Check(Input{Body: s}, sg); len(fs) != 0 {

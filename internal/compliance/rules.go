@@ -122,7 +122,7 @@ var rules = []*rule{
 		specs: []spec{
 			{e: "instant|instantly|immediate|immediately result~|effect~|improvement~|glow|lift~", s: "results develop over weeks"},
 			{e: "instant|instantly", s: "results develop over weeks"},
-			{e: "limited time|slot~|offer~|period|availability|promotion~|deal~|spot~|seat~", s: "remove the time pressure"},
+			{e: "limited time|slot~|offer~|availability|promotion~|deal~|spot~|seat~", s: "remove the time pressure"},
 			{e: "act|hurry|book|call|register now|fast|immediately", na: "for|to", s: "you can contact the clinic to ask questions"},
 			{e: "hurry"},
 			{e: "while stocks|slots|supplies|spots last"},
