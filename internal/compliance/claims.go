@@ -25,7 +25,7 @@ var claimClasses = map[string]string{
 	// units counted in social-proof claims
 	"countable": "patient~|client~|customer~|procedure~|treatment~|case~|people|singaporean~|women|men|famil~|lift~|injection~|surger~|transplant~|face~|smile~|bride~|mum~|member~",
 	// other kinds of providers, named without "other"
-	"rivalkind": "salon~|spa~|parlour~|parlor~|gp|gps|polyclinic~|hospital~|chain~|clinics|doctors|surgeons|dermatologists|aestheticians|beauticians|beautician|korea|jb|bangkok|device~|gadget~|competitor~|elsewhere",
+	"rivalkind": "centres|centers|counter~|kiosk~|shops|therapists|salon~|spa~|parlour~|parlor~|gp|gps|polyclinic~|hospital~|chain~|clinics|doctors|surgeons|dermatologists|aestheticians|beauticians|beautician|korea|jb|bangkok|device~|gadget~|competitor~|elsewhere",
 	"agewords":  "older|old|tired|exhausted|haggard|unfriendly|unattractive|ugly|dull|sick|worn|aged|saggy|fat|lazy|unhygienic|dirty|unkempt|sloppy|grumpy|sad|angry",
 	"timeunit":  "day~|week~|month~|year~",
 	"pic":       "photo~|picture~|image~|gallery|galleries|album~|shot~|pic|pics|snapshot~|selfie~|photograph~",
@@ -35,6 +35,15 @@ var claimClasses = map[string]string{
 // claimSpecs are added to the rules' own specs at init.
 var claimSpecs = map[string][]spec{
 	RuleLaudatory: {
+		{e: "outstanding|superior|superb|exceptional|excellent|brilliant|stellar|unbeatable care|results|service|team|doctors|quality|expertise|outcomes|treatment~"},
+		{e: "consistently|always|truly|simply *1 superior|outstanding|excellent|exceptional|better|brilliant"},
+		{e: "set~|setting new|the standard~|benchmark~|bar"},
+		{e: "the very best"},
+		{e: "highest|best|top patient satisfaction|success|rating~|outcomes"},
+		{e: "no one|nobody better"},
+		{e: "the home of"},
+		{e: "learn from us"},
+		{e: "clinics learn from"},
 		{e: "nobody|no one does *3 better"},
 		{e: "won't|will not|wont|can't find *3 anywhere else|elsewhere"},
 		{e: "level of expertise|care|skill|service you"},
@@ -101,6 +110,9 @@ var claimSpecs = map[string][]spec{
 		{e: "like no other"},
 	},
 	RuleGuarantee: {
+		{e: "vanish~|disappear~|gone after|in one|a|just"},
+		{e: "ever again|never again"},
+		{e: "can|we promise|guarantee you"},
 		{e: "definitely|certainly|surely love|like|enjoy|be happy"},
 		{e: "complications|side effects|problems *2 do not|don't|never happen|occur"},
 		{e: "permanent hair removal|reduction"},
@@ -183,6 +195,9 @@ var claimSpecs = map[string][]spec{
 		{e: "every|each *1 patient~|client~ see~|get~|achieve~|notice~|love~"},
 	},
 	RuleInducement: {
+		{e: "get|earn|receive $ <n> back"},
+		{e: "happy hour"},
+		{e: "leave~ us a review"},
 		{e: "lucky draw~"},
 		{e: "biggest|best|annual|mega sale"},
 		{e: "half the price|price"},
@@ -251,6 +266,11 @@ var claimSpecs = map[string][]spec{
 		{e: "session~ from|at $|only"},
 	},
 	RuleComparison: {
+		{e: "skip the *1 salon~|spa~|gp~|hospital~|polyclinic~|beautician~|queue~"},
+		{e: "won't|wont|will not|can't|cannot get|find *5 polyclinic~|gp~|hospital~|salon~|spa~"},
+		{e: "oversell~|upsell~|push~|pressure~ *3 package~|treatment~|session~"},
+		{e: "no other clinic|doctor|provider|centre|center|practice"},
+		{e: "than typical|average|regular|ordinary *2 beauty|aesthetic|salon|spa|clinic~|doctor~|therapist~"},
 		{e: "shops|stores|pharmacies sell~ you"},
 		{e: "can't|cannot|cant|won't|will not match|compare"},
 		{e: "choose quality|choose us"},
@@ -320,6 +340,10 @@ var claimSpecs = map[string][]spec{
 		{e: "hidden cost~|fee~|charge~"},
 	},
 	RuleTestimonial: {
+		{e: "is a regular at"},
+		{e: "can't|cannot be wrong"},
+		{e: "cried|wept with *1 relief|joy|happiness"},
+		{e: "leave~ us a review"},
 		{e: "first walked|came in"},
 		{e: "so many|thousands of|hundreds of brides|mums|women|men|patients|couples choose~|chose|trust~ us"},
 		{e: "journey|story|transformation to *3 with us"},
@@ -394,6 +418,13 @@ var claimSpecs = map[string][]spec{
 		{e: "discovered our|the secret"},
 	},
 	RuleBeforeAfter: {
+		{e: "pictured|result|results|shown :"},
+		{e: "take a peek|look *2 at *2 result~|transformation~|difference|changes"},
+		{e: "look at the difference"},
+		{e: "the changes in her|his|their"},
+		{e: "difference *4 made for"},
+		{e: "<n> @timeunit into *1 our|the|her|his"},
+		{e: "compared with|to day|week|month|session <n>|one|zero"},
 		{e: "photographed|pictured|taken|filmed at|after *2 <n>"},
 		{e: "the one on the right|left"},
 		{e: "on the left|right *6 taken|shows|was|after|before"},
@@ -439,7 +470,6 @@ var claimSpecs = map[string][]spec{
 		{e: "<n> @timeunit on"},
 		{e: "before and|&|/|vs|versus|to after", na: "sun|exposure|meals|meal|swimming|exercise|applying|use|using|each|every|shaving|bathing|showering|eating|work|school|bed|sleep|washing|the|your|sessions|treatment|surgery|procedures"},
 		{e: "before ( *1 ) and|& after"},
-		{e: "before , during and after"},
 		{e: "pre and|&|/|vs post", nb: "the"},
 		{e: "b / a"},
 		{e: "ba photo~|pic~|picture~|image~|shot~"},
@@ -465,6 +495,8 @@ var claimSpecs = map[string][]spec{
 		{e: "how *3 looked|became *3 after|later|post"},
 	},
 	RuleUnverifiedCredential: {
+		{e: "top <n> certified|accredited|qualified|trained", m: credBody},
+		{e: "reduction|sculpting|contouring|tightening specialist~", nb: "see|consult|your|any|visit", block: true, m: credTitle, s: credTitleFix},
 		{e: "moh registered|licensed|approved aesthetic~|therapist~|injector~|practitioner~|doctor~|beautician~", block: true, m: credMOH, s: credMOHFix},
 		{e: "removal|lift|lifting|laser specialist~", nb: "see|consult|your|any|visit", block: true, m: credTitle, s: credTitleFix},
 		{e: "honed|sharpened|perfected|refined *2 skill~|craft|technique~ *3 top|famous|prestigious|beverly|harley|gangnam|seoul|paris|london|world", m: credTrain, s: credTrainFix},
@@ -522,6 +554,11 @@ var claimSpecs = map[string][]spec{
 		{e: "multiple|several|numerous|many *2 certification~|accreditation~|award~|qualification~|credential~", m: credBody},
 	},
 	RuleFear: {
+		{e: "faster|quicker|worse than your *1 friends|peers|colleagues|sister~|classmates"},
+		{e: "each|every month|year|week|day you delay|wait|leave"},
+		{e: "leave you bald|wrinkled|scarred|saggy|disfigured"},
+		{e: "do you want your *3 to see you"},
+		{e: "goes|go~|get~ deeper|darker|worse and"},
 		{e: "seen as less|more|too *1 attractive|desirable|professional|capable|old"},
 		{e: "calling you *1 auntie|aunty|uncle|old|fat|grandma"},
 		{e: "doesn't|does not have to mean looking it"},
@@ -894,6 +931,12 @@ func testimonialHits(s string, toks []token, out []hit) []hit {
 			out = append(out, hit{conTestimonial, k, k + 3})
 			continue
 		}
+		// "Farid's story", "Rina's eczema"
+		if t.kind == kWord && t.cap && strings.HasSuffix(t.text, "'s") && !inSet(fNotPerson, t) && k+1 < len(toks) && storyWords[toks[k+1].text] && !hasDoctor(toks, k) &&
+			(k+2 >= len(toks) || !pageWords[toks[k+2].text]) {
+			out = append(out, hit{conTestimonial, k, k + 2})
+			continue
+		}
 		// "Emily, a bride from Sengkang", "Jason, a 28-year-old engineer"
 		if k == 0 || sentenceStart(toks, k) {
 			if isPersonName(s, toks, k) && k+2 < len(toks) && toks[k+1].text == "," && (toks[k+2].text == "a" || toks[k+2].text == "an" || toks[k+2].text == "our") {
@@ -1134,3 +1177,7 @@ func sentenceQuoted(toks []token, k int) bool {
 	// a closing quote just before the sentence: "..." says Sarah
 	return lo > 0 && toks[lo-1].text == "\"" || lo > 1 && toks[lo-2].text == "\""
 }
+
+var storyWords = setOf("story journey experience experiences transformation results result skin acne eczema scars scar melasma pigmentation confidence review words testimonial husband wife friends")
+
+var pageWords = setOf("care page pages site website guide section article articles portal app team")
