@@ -35,6 +35,10 @@ var claimClasses = map[string]string{
 // claimSpecs are added to the rules' own specs at init.
 var claimSpecs = map[string][]spec{
 	RuleLaudatory: {
+		{e: "leading the industry|market|field|way|region"},
+		{e: "exceptional|outstanding|excellent from start"},
+		{e: "sets|set us apart"},
+		{e: "the best results|outcomes|care|doctors|team|service", na: "usually|often|typically|generally|come|comes|depend|depends|need|needs|require|requires|are|is|happen|occur|when|with|from|for|you|possible|if"},
 		{e: "outstanding|superior|superb|exceptional|excellent|brilliant|stellar|unbeatable care|results|service|team|doctors|quality|expertise|outcomes|treatment~"},
 		{e: "consistently|always|truly|simply *1 superior|outstanding|excellent|exceptional|better|brilliant"},
 		{e: "set~|setting new|the standard~|benchmark~|bar"},
@@ -266,6 +270,11 @@ var claimSpecs = map[string][]spec{
 		{e: "session~ from|at $|only"},
 	},
 	RuleComparison: {
+		{e: "cheap|budget|overseas|unlicensed *2 clinic~|provider~|injector~ *4 leave|cause|botch~|complication~|infection~"},
+		{e: "; here|ours"},
+		{e: "not like those|other|the *2 clinic~|chain~|salon~|spa~|doctor~|provider~|profit"},
+		{e: "compared with|to other"},
+		{e: "where else can you"},
 		{e: "skip the *1 salon~|spa~|gp~|hospital~|polyclinic~|beautician~|queue~"},
 		{e: "won't|wont|will not|can't|cannot get|find *5 polyclinic~|gp~|hospital~|salon~|spa~"},
 		{e: "oversell~|upsell~|push~|pressure~ *3 package~|treatment~|session~"},
@@ -340,6 +349,7 @@ var claimSpecs = map[string][]spec{
 		{e: "hidden cost~|fee~|charge~"},
 	},
 	RuleTestimonial: {
+		{e: "sister|mother|daughter|friend|colleague|husband|wife saw|noticed|asked|booked"},
 		{e: "is a regular at"},
 		{e: "can't|cannot be wrong"},
 		{e: "cried|wept with *1 relief|joy|happiness"},
@@ -418,6 +428,10 @@ var claimSpecs = map[string][]spec{
 		{e: "discovered our|the secret"},
 	},
 	RuleBeforeAfter: {
+		{e: "his|her|their *2 at <n> @timeunit"},
+		{e: "above : *10 below :"},
+		{e: "after <n> session~|sessions|rounds|treatments of"},
+		{e: "client~|patient~ results are posted|shared|shown|on"},
 		{e: "pictured|result|results|shown :"},
 		{e: "take a peek|look *2 at *2 result~|transformation~|difference|changes"},
 		{e: "look at the difference"},
@@ -495,6 +509,7 @@ var claimSpecs = map[string][]spec{
 		{e: "how *3 looked|became *3 after|later|post"},
 	},
 	RuleUnverifiedCredential: {
+		{e: "rejuvenation|renewal|glow|brightening|whitening specialist~", nb: "see|consult|your|any|visit", block: true, m: credTitle, s: credTitleFix},
 		{e: "top <n> certified|accredited|qualified|trained", m: credBody},
 		{e: "reduction|sculpting|contouring|tightening specialist~", nb: "see|consult|your|any|visit", block: true, m: credTitle, s: credTitleFix},
 		{e: "moh registered|licensed|approved aesthetic~|therapist~|injector~|practitioner~|doctor~|beautician~", block: true, m: credMOH, s: credMOHFix},
@@ -554,6 +569,11 @@ var claimSpecs = map[string][]spec{
 		{e: "multiple|several|numerous|many *2 certification~|accreditation~|award~|qualification~|credential~", m: credBody},
 	},
 	RuleFear: {
+		{e: "the longer you *3 the more|worse|harder"},
+		{e: "be the only *2 bald|fat|old|single|one|person|guy|girl|woman|man"},
+		{e: "add~ *2 years"},
+		{e: "comparing you with|to"},
+		{e: "at your own risk|peril"},
 		{e: "faster|quicker|worse than your *1 friends|peers|colleagues|sister~|classmates"},
 		{e: "each|every month|year|week|day you delay|wait|leave"},
 		{e: "leave you bald|wrinkled|scarred|saggy|disfigured"},
@@ -636,7 +656,9 @@ var claimSpecs = map[string][]spec{
 		{e: "looking|look old|older|tired|haggard is"},
 		{e: "make *1 the wrong choice|one|decision"},
 		{e: "bald|balding|fat|old|wrinkly|spotty|pimply at <n>"},
-		{e: "already over|too late|lost cause"},
+		{e: "already over"},
+		{e: "too late", nb: "never|not|isn't"},
+		{e: "lost cause"},
 		{e: "don't|dont|do not let your *2 give|ruin|betray|define|show|tell|embarrass"},
 		{e: "greasy|oily|shiny|saggy|droopy|sagging|flabby|wrinkly *2 t zone|face|skin|jowls|chin|arms|belly|tummy"},
 		{e: "dark underarm~|armpit~"},
@@ -888,9 +910,9 @@ var (
 var speechVerbs = setOf("says said smiles smiled shares shared recalls recalled adds added laughs laughed beams beamed gushes gushed tells told admits admitted raves raved explains explained writes wrote swears")
 var notPersons = setOf("dr doctor prof professor nurse the a an our your this that who moh smc hsa hpb nhs cdc fda nih it we they you i he she there")
 var rivalWords = setOf("salon salons spa spas beautician beauticians gp gps polyclinic polyclinics hospital hospitals chain chains mall malls diy korea jb bangkok beauty-salon parlour parlours elsewhere competitor competitors")
-var rivalQuant = setOf("family public some many most other those big cheap cheaper typical regular ordinary neighbourhood neighborhood budget unlicensed unqualified name")
+var rivalQuant = setOf("overseas family public some many most other those big cheap cheaper typical regular ordinary neighbourhood neighborhood budget unlicensed unqualified name")
 var rivalNouns = setOf("clinic clinics injector injectors doctor doctors place places provider providers practitioner practitioners aesthetician aestheticians centre centres center centers device devices kit kits dermatologist dermatologists surgeon surgeons")
-var rivalCues = setOf("pointless times queue stuff reuse reuses burns burn waste compared never unlike instead than ours cheaper weak weaker untrained unqualified inexperienced rush rushes rushed diluted inflated overpriced damage damages disappointed disappointing settle upsell upsells overcharge overcharges hire hires fake outdated cheap expensive pricier dodgy shoddy botched sloppy careless extra")
+var rivalCues = setOf("complications rarely pointless times queue stuff reuse reuses burns burn waste compared never unlike instead than ours cheaper weak weaker untrained unqualified inexperienced rush rushes rushed diluted inflated overpriced damage damages disappointed disappointing settle upsell upsells overcharge overcharges hire hires fake outdated cheap expensive pricier dodgy shoddy botched sloppy careless extra")
 
 func isAcronym(s string, t *token) bool {
 	if t.end-t.start < 2 {

@@ -168,6 +168,9 @@ func (st *settings) modelFindings(p part, toks []token, out []Finding, from int)
 				if neg && rules[ri].id != RuleFear {
 					continue // the model does not know negation scope; the rules do
 				}
+				if rules[ri].id == RuleUnverifiedCredential && namesRecognisedBody(toks, lo, hi) {
+					continue
+				}
 				start, end := toks[lo].start, toks[hi-1].end
 				dup := false
 				for _, f := range out[from:] {
