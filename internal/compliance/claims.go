@@ -114,6 +114,7 @@ var claimSpecs = map[string][]spec{
 		{e: "like no other"},
 	},
 	RuleGuarantee: {
+		{e: "gone|cleared|vanish~|disappear~ instantly|overnight|immediately"},
 		{e: "vanish~|disappear~|gone after|in one|a|just"},
 		{e: "ever again|never again"},
 		{e: "can|we promise|guarantee you"},
@@ -270,6 +271,8 @@ var claimSpecs = map[string][]spec{
 		{e: "session~ from|at $|only"},
 	},
 	RuleComparison: {
+		{e: "can't|cannot get *3 from *3 over the counter|creams|salon~|spa~|home|pharmacy"},
+		{e: "why risk a|an|your"},
 		{e: "cheap|budget|overseas|unlicensed *2 clinic~|provider~|injector~ *4 leave|cause|botch~|complication~|infection~"},
 		{e: "; here|ours"},
 		{e: "not like those|other|the *2 clinic~|chain~|salon~|spa~|doctor~|provider~|profit"},
@@ -349,6 +352,7 @@ var claimSpecs = map[string][]spec{
 		{e: "hidden cost~|fee~|charge~"},
 	},
 	RuleTestimonial: {
+		{e: "couldn't|could not believe"},
 		{e: "sister|mother|daughter|friend|colleague|husband|wife saw|noticed|asked|booked"},
 		{e: "is a regular at"},
 		{e: "can't|cannot be wrong"},
@@ -428,6 +432,9 @@ var claimSpecs = map[string][]spec{
 		{e: "discovered our|the secret"},
 	},
 	RuleBeforeAfter: {
+		{e: "see|view|browse|visit our *1 gallery|album|portfolio|lookbook"},
+		{e: "face|cheeks|jawline|neck|skin|lips|nose|forehead|chin|scalp|hairline , <n> @timeunit after|post|later"},
+		{e: "see how *4 his|her|their *3 looks|look|looked after|now"},
 		{e: "his|her|their *2 at <n> @timeunit"},
 		{e: "above : *10 below :"},
 		{e: "after <n> session~|sessions|rounds|treatments of"},
@@ -509,6 +516,7 @@ var claimSpecs = map[string][]spec{
 		{e: "how *3 looked|became *3 after|later|post"},
 	},
 	RuleUnverifiedCredential: {
+		{e: "top rated|ranked *1 injector~|doctor~|surgeon~|dermatologist~", m: credBody},
 		{e: "rejuvenation|renewal|glow|brightening|whitening specialist~", nb: "see|consult|your|any|visit", block: true, m: credTitle, s: credTitleFix},
 		{e: "top <n> certified|accredited|qualified|trained", m: credBody},
 		{e: "reduction|sculpting|contouring|tightening specialist~", nb: "see|consult|your|any|visit", block: true, m: credTitle, s: credTitleFix},
@@ -569,6 +577,8 @@ var claimSpecs = map[string][]spec{
 		{e: "multiple|several|numerous|many *2 certification~|accreditation~|award~|qualification~|credential~", m: credBody},
 	},
 	RuleFear: {
+		{e: "seen in public|outside with"},
+		{e: "year|month|day of delay"},
 		{e: "the longer you *3 the more|worse|harder"},
 		{e: "be the only *2 bald|fat|old|single|one|person|guy|girl|woman|man"},
 		{e: "add~ *2 years"},
