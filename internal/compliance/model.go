@@ -23,6 +23,7 @@ type model struct {
 	bias      []float64            // by rule.idx
 	weights   map[string][]float64 // feature -> weight by rule.idx
 	hashed    map[uint64][]float64 // the same, keyed by featureHash
+	bloom     []uint64             // 1<<17 bits over featureHash: most features are absent
 	names     map[uint64]string
 	threshold float64
 }
@@ -80,10 +81,13 @@ func parseModel(data string) *model {
 	}
 	m.hashed = map[uint64][]float64{}
 	m.names = map[uint64]string{}
+	m.bloom = make([]uint64, (1<<17)/64)
 	for f, ws := range m.weights {
 		a, b, _ := strings.Cut(f, " ")
 		h := featureHash(a, b)
 		m.hashed[h], m.names[h] = ws, f
+		k := h & (1<<17 - 1)
+		m.bloom[k>>6] |= 1 << (k & 63)
 	}
 	return m
 }
@@ -111,6 +115,9 @@ func sentenceHashes(toks []token, lo, hi int, out []uint64) []uint64 {
 func (m *model) hashScores(hs []uint64, out []float64) []float64 {
 	out = append(out[:0], m.bias...)
 	for _, h := range hs {
+		if k := h & (1<<17 - 1); m.bloom[k>>6]&(1<<(k&63)) == 0 {
+			continue
+		}
 		if ws := m.hashed[h]; ws != nil {
 			for i, w := range ws {
 				out[i] += w
