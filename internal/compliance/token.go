@@ -143,6 +143,10 @@ func scanRange(toks []token, s string, lo, hi int, mask []span, quotedp *bool, l
 			continue
 		}
 		limit := min(ms, hi)
+		if c := s[i]; c == ' ' {
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case isWordRune(r):
@@ -151,6 +155,12 @@ func scanRange(toks []token, s string, lo, hi int, mask []span, quotedp *bool, l
 			plain := r < utf8.RuneSelf && !('A' <= r && r <= 'Z')
 			prev := r
 			for j < limit {
+				// ASCII fast path: lower-case letters and digits
+				if c := s[j]; c >= 'a' && c <= 'z' || c >= '0' && c <= '9' {
+					prev = rune(c)
+					j++
+					continue
+				}
 				r2, sz2 := utf8.DecodeRuneInString(s[j:])
 				if isWordRune(r2) {
 					if r2 >= utf8.RuneSelf || ('A' <= r2 && r2 <= 'Z') {
