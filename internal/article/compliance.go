@@ -41,7 +41,9 @@ func FindingKey(f compliance.Finding) string {
 
 // lint runs the clinic's advertising rules over a draft.
 func lint(c clinic.Clinic, d Draft) []compliance.Finding {
-	fs := compliance.Check(compliance.Input{Title: d.Title, Summary: d.Summary, Body: d.Body}, c.Compliance)
+	cfg := c.Compliance
+	cfg.OwnHostnames = c.Hostnames
+	fs := compliance.Check(compliance.Input{Title: d.Title, Summary: d.Summary, Body: d.Body}, cfg)
 	if fs == nil {
 		fs = []compliance.Finding{}
 	}

@@ -12,12 +12,14 @@ import (
 // settings is a Config resolved for one Check call.
 type settings struct {
 	sev       map[string]Severity // enabled rules only
+	overrode  map[string]bool     // rules whose severity Config.Overrides sets
+	on        []bool              // by rule.idx: enabled
 	extra     *matcher
 	allowlist []string
 }
 
 func (c Config) resolve() *settings {
-	st := &settings{sev: map[string]Severity{}}
+	st := &settings{sev: map[string]Severity{}, overrode: map[string]bool{}}
 	packs := c.Packs
 	if len(packs) == 0 {
 		packs = []string{"general"}
@@ -42,7 +44,12 @@ func (c Config) resolve() *settings {
 			delete(st.sev, rid)
 		case SeverityBlock, SeverityWarn:
 			st.sev[rid] = sev
+			st.overrode[rid] = true
 		}
+	}
+	st.on = make([]bool, len(rules))
+	for i, r := range rules {
+		_, st.on[i] = st.sev[r.id]
 	}
 	if len(c.ExtraPhrases) > 0 {
 		extraSev, overridden := c.Overrides[extraPhraseRule]
@@ -70,9 +77,19 @@ func (c Config) resolve() *settings {
 		}
 	}
 	if _, ok := st.sev[RuleExternalLink]; ok {
+		st.allowlist = append(st.allowlist, defaultLinkAllowlist...)
 		for _, d := range c.LinkAllowlist {
 			if d = normDomain(d); d != "" {
 				st.allowlist = append(st.allowlist, d)
+			}
+		}
+		for _, h := range c.OwnHostnames {
+			if k := strings.LastIndexByte(h, ':'); k >= 0 && !strings.Contains(h[k:], "]") {
+				h = h[:k]
+			}
+			h = strings.TrimPrefix(normDomain(h), "www.")
+			if h != "" {
+				st.allowlist = append(st.allowlist, h)
 			}
 		}
 	}
@@ -172,7 +189,12 @@ func (st *settings) checkMarkdown(p part, out []Finding) []Finding {
 		return out
 	}
 	d := parseMarkdown(p.text)
-	out = st.checkText(p, 0, len(p.text), d.mask, true, false, out)
+	buf := tokenPool.Get().(*[]token)
+	toks := tokenizeSegs(*buf, p.text, d.segs)
+	out = st.checkTokens(p, toks, true, false, out)
+	clear(toks)
+	*buf = toks[:0]
+	tokenPool.Put(buf)
 	for _, t := range d.titles {
 		out = st.checkText(p, t.start, t.end, nil, true, false, out)
 	}
@@ -221,8 +243,22 @@ func (st *settings) checkText(p part, lo, hi int, mask []span, text, image bool,
 		*buf = toks[:0]
 		tokenPool.Put(buf)
 	}()
+	return st.checkTokens(p, toks, text, image, out)
+}
+
+// checkTokens runs the rules over one token stream of part p.
+func (st *settings) checkTokens(p part, toks []token, text, image bool, out []Finding) []Finding {
+	from := len(out)
+	out = st.ruleFindings(p, toks, text, image, out)
+	if text {
+		out = st.modelFindings(p, toks, out, from)
+	}
+	return out
+}
+
+func (st *settings) ruleFindings(p part, toks []token, text, image bool, out []Finding) []Finding {
 	keep := func(pt *pattern) bool {
-		if _, ok := st.sev[pt.rule.id]; !ok {
+		if !st.on[pt.rule.idx] {
 			return false
 		}
 		if pt.imageOnly {
@@ -235,6 +271,9 @@ func (st *settings) checkText(p part, lo, hi int, mask []span, text, image bool,
 	}
 	var hitsBuf [16]hit
 	hits := allPatterns.scan(toks, keep, hitsBuf[:0])
+	if text {
+		hits = constructionHits(p.text, toks, st.on, hits)
+	}
 	if st.extra != nil && text {
 		hits = st.extra.scan(toks, func(*pattern) bool { return true }, hits)
 	}
@@ -246,6 +285,9 @@ func (st *settings) checkText(p part, lo, hi int, mask []span, text, image bool,
 		sev := pt.extraSev
 		if sev == "" {
 			sev = st.sev[pt.rule.id]
+			if pt.block && !st.overrode[pt.rule.id] {
+				sev = SeverityBlock
+			}
 		}
 		msg := pt.message
 		if msg == "" {
@@ -272,10 +314,30 @@ func (st *settings) accept(toks []token, h hit) bool {
 	if pt.notAfter != nil && h.tj < len(toks) && toks[h.tj].kind == kWord && pt.notAfter[toks[h.tj].text] {
 		return false
 	}
-	if !pt.noNegation && negated(toks, h.ti, h.tj) {
+	if !pt.noNegation && (negated(toks, h.ti, h.tj) || listNegated(toks, h.ti)) {
 		return false
 	}
-	if pt.rule.needsNamedBody && namesBody(toks, h.ti, h.tj) {
+	if falseFriend(toks, h.ti) || inProperName(toks, h.ti, h.tj) {
+		return false
+	}
+	lo, hi := sentenceBounds(toks, h.ti, h.tj)
+	if metaSentence(toks, lo, hi) {
+		return false
+	}
+	id := pt.rule.id
+	if id != RuleFear && id != RuleComparison && questionSentence(toks, lo, hi) {
+		return false
+	}
+	if id == RuleTestimonial && containsWord(toks, h.ti, h.tj, "star", "stars", "rating", "ratings") && containsWord(toks, lo, hi, "uva", "spf", "sunscreen", "sunscreens", "hotel", "hotels", "energy") {
+		return false // a UVA star rating is not a review
+	}
+	if certaintyRules[id] && hedged(toks, lo, h.ti) {
+		return false
+	}
+	if pt.message == credTitle && h.ti > 1 && toks[h.ti-1].text == "a" && seeVerbs[toks[h.ti-2].text] {
+		return false // "see a skin specialist" is advice, not a title
+	}
+	if id == RuleUnverifiedCredential && !pt.block && namesRecognisedBody(toks, lo, hi) {
 		return false
 	}
 	if pt.rule.notInQuestions && inQuestion(toks, h.tj) {
@@ -284,39 +346,18 @@ func (st *settings) accept(toks []token, h hit) bool {
 	return true
 }
 
-var bodyWords = setOf("smc moh hsa jci fda council ministry academy college registry register registered registration mcr association society commission institute university board accreditation-body jcia ahpra gmc")
-var notBodies = setOf("dr dr. doctor doctors prof our us them you patients the a")
+var seeVerbs = setOf("see consult visit ask find choose seeing consulting visiting")
 
-// namesBody reports whether the sentence around toks[i:j] names a registry
-// or awarding body: a known body word, or "by/from/with [the] Capitalised".
-func namesBody(toks []token, i, j int) bool {
-	lo := i
-	for lo > 0 && !isSentenceBoundary(&toks[lo-1]) {
-		lo--
-	}
-	hi := j
-	for hi < len(toks) && !isSentenceBoundary(&toks[hi]) {
-		hi++
-	}
-	for k := lo; k < hi; k++ {
-		if k >= i && k < j {
+// hedged reports a hedge word up to five words before toks[i] in its
+// sentence: "may last for years", "can help keep acne under control".
+func hedged(toks []token, lo, i int) bool {
+	for k, n := i-1, 0; k >= lo && n < 5; k-- {
+		if toks[k].kind != kWord {
 			continue
 		}
-		t := &toks[k]
-		if t.kind != kWord {
-			continue
-		}
-		if bodyWords[t.text] {
+		n++
+		if hedges[toks[k].text] {
 			return true
-		}
-		if t.text == "by" || t.text == "from" || t.text == "with" {
-			n := k + 1
-			if n < hi && toks[n].text == "the" {
-				n++
-			}
-			if n < hi && toks[n].kind == kWord && toks[n].cap && !notBodies[toks[n].text] {
-				return true
-			}
 		}
 	}
 	return false
@@ -388,7 +429,7 @@ func dedupe(out []Finding) []Finding {
 // Links.
 
 func (st *settings) checkLink(p part, l span, out []Finding) []Finding {
-	if len(st.allowlist) == 0 {
+	if _, on := st.sev[RuleExternalLink]; !on {
 		return out
 	}
 	raw := strings.TrimSpace(p.text[l.start:l.end])

@@ -3,29 +3,54 @@ package compliance
 import (
 	"sort"
 	"strings"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/text"
 )
+
+// mdParser is configured like internal/render's goldmark (CommonMark plus
+// tables, strikethrough and task lists), so the checker sees the same
+// document structure the public page is rendered from. render also turns on
+// goldmark's Linkify, which makes bare http(s):// and www. URLs in text into
+// links; it is the slowest part of parsing, so here the text segments are
+// scanned for bare URLs instead (addText), with the same result: the URL is
+// a link, not prose. Only the parser is used; it is safe for concurrent use.
+var mdParser = goldmark.New(goldmark.WithExtensions(
+	extension.NewTable(),
+	extension.Strikethrough,
+	extension.TaskList,
+)).Parser()
 
 // mdImage is an image found in Markdown or HTML, with byte ranges into the
 // source. alt is empty (start == end) when there is none.
 type mdImage struct {
 	alt, src, title span
-	// altIsText: the alt text is also ordinary (unmasked) text of the part,
+	// altIsText: the alt text is also one of the document's text segments,
 	// so the general text rules already see it.
 	altIsText bool
 }
 
-// mdDoc is what the Markdown pre-pass found in one text part.
+// seg is a byte range of visible text; brk says a new block starts with it.
+type seg struct {
+	start, end int
+	brk        bool
+}
+
+// mdDoc is what the goldmark walk found in one text part.
 type mdDoc struct {
-	mask   []span // byte ranges that are not prose: code, URLs, tags
+	segs   []seg // text the reader sees, in source order
 	images []mdImage
 	links  []span // link destinations
-	titles []span // link titles (prose, but outside the sentence)
+	titles []span // link and image titles (prose, but outside the sentence)
 }
 
 // ExtractImagesAndLinks returns the images (Markdown `![alt](src "title")`
-// and HTML <img>) and links (inline, reference definitions, autolinks, bare
-// http(s) URLs, HTML <a href>) found in md, in document order. Code spans and
-// fenced code blocks are skipped. The image title is returned as its Caption.
+// and HTML <img>) and links (inline and reference links, autolinks, bare
+// http(s) and www. URLs, HTML <a href>) of md as goldmark parses it, in
+// document order. Unused reference definitions are not links on the page and
+// are not returned. The image title is returned as its Caption.
 func ExtractImagesAndLinks(md string) (images []Image, links []string) {
 	d := parseMarkdown(md)
 	for _, im := range d.images {
@@ -37,280 +62,244 @@ func ExtractImagesAndLinks(md string) (images []Image, links []string) {
 	return images, links
 }
 
+// parseMarkdown walks goldmark's AST of s. What is rendered is text:
+// paragraphs, headings, list items, table cells, link text, image alt text,
+// and also code spans and code blocks (fenced with ``` or ~~~, or indented),
+// because the public page shows them verbatim. Raw HTML is dropped by the
+// renderer, but its text (a <figcaption>, say) and its <img>/<a> attributes
+// are checked anyway: it is part of the revision a doctor signs off, and a
+// caption is written to be read.
 func parseMarkdown(s string) *mdDoc {
-	d := &mdDoc{}
-	skip := map[int]int{} // mask start -> end, for jumping over destinations while scanning
-	addMask := func(a, b int) {
-		if b > a {
-			d.mask = append(d.mask, span{a, b})
-			skip[a] = b
-		}
-	}
-	inFence := false
-	fenceChar := byte(0)
-	fenceStart := 0
-	for ls := 0; ls < len(s); {
-		le := strings.IndexByte(s[ls:], '\n')
-		if le < 0 {
-			le = len(s)
-		} else {
-			le += ls
-		}
-		line := s[ls:le]
-		trim := strings.TrimLeft(line, " ")
-		indent := len(line) - len(trim)
-		if indent <= 3 && (strings.HasPrefix(trim, "```") || strings.HasPrefix(trim, "~~~")) {
-			if !inFence {
-				inFence, fenceChar, fenceStart = true, trim[0], ls
-			} else if trim[0] == fenceChar {
-				inFence = false
-				addMask(fenceStart, le)
-			}
-		} else if !inFence {
-			if indent <= 3 && strings.HasPrefix(trim, "[") {
-				// Reference definition: [label]: url "title"
-				if rb := strings.Index(trim, "]:"); rb > 1 {
-					rest := trim[rb+2:]
-					off := ls + indent + rb + 2
-					k := 0
-					for k < len(rest) && (rest[k] == ' ' || rest[k] == '\t') {
-						k++
-					}
-					e := k
-					for e < len(rest) && rest[e] != ' ' && rest[e] != '\t' {
-						e++
-					}
-					if e > k {
-						us, ue := off+k, off+e
-						if s[us] == '<' && s[ue-1] == '>' {
-							us, ue = us+1, ue-1
-						}
-						d.links = append(d.links, span{us, ue})
-						addMask(ls, le)
-					}
-				}
-			}
-		}
-		ls = le + 1
-	}
-	if inFence {
-		addMask(fenceStart, len(s))
-	}
-	pre := append([]span(nil), d.mask...) // fenced code and reference definitions, in order
-	pi := 0
-	for i := 0; i < len(s); {
-		for pi < len(pre) && pre[pi].end <= i {
-			pi++
-		}
-		if pi < len(pre) && i >= pre[pi].start {
-			i = pre[pi].end
-			continue
-		}
-		c := s[i]
-		if c == '(' {
-			if e, ok := skip[i]; ok {
-				i = e
-				continue
-			}
-		}
-		switch {
-		case c == '\\':
-			i += 2
-			continue
-		case c == '`':
-			n := 0
-			for i+n < len(s) && s[i+n] == '`' {
-				n++
-			}
-			if end := findBackticks(s, i+n, n); end >= 0 {
-				addMask(i, end+n)
-				i = end + n
-				continue
-			}
-			i += n
-			continue
-		case c == '!' && i+1 < len(s) && s[i+1] == '[':
-			if textEnd, dest, title, closeParen, ok := parseInlineLink(s, i+1); ok {
-				d.images = append(d.images, mdImage{alt: span{i + 2, textEnd}, src: dest, title: title, altIsText: true})
-				if title.end > title.start {
-					d.titles = append(d.titles, title)
-				}
-				addMask(textEnd+1, closeParen+1)
-				i += 2
-				continue
-			}
-		case c == '[':
-			if textEnd, dest, title, closeParen, ok := parseInlineLink(s, i); ok {
-				d.links = append(d.links, dest)
-				if title.end > title.start {
-					d.titles = append(d.titles, title)
-				}
-				addMask(textEnd+1, closeParen+1)
-				i++
-				continue
-			}
-		case c == '<':
-			if end := autolinkEnd(s, i); end > 0 {
-				d.links = append(d.links, span{i + 1, end})
-				addMask(i, end+1)
-				i = end + 1
-				continue
-			}
-			if end := htmlTagEnd(s, i); end > 0 {
-				parseHTMLTag(s, i, end, d)
-				addMask(i, end)
-				i = end
-				continue
-			}
-		case (c == 'h' || c == 'H' || c == 'w' || c == 'W') && (i == 0 || !isWordByte(s[i-1])):
-			if end := bareURLEnd(s, i); end > 0 {
-				d.links = append(d.links, span{i, end})
-				addMask(i, end)
-				i = end
-				continue
-			}
-		}
-		i++
-	}
-	sort.Slice(d.mask, func(a, b int) bool { return d.mask[a].start < d.mask[b].start })
-	// Merge overlaps so the tokenizer can walk them in order.
-	merged := d.mask[:0]
-	for _, m := range d.mask {
-		if n := len(merged); n > 0 && m.start <= merged[n-1].end {
-			merged[n-1].end = max(merged[n-1].end, m.end)
-			continue
-		}
-		merged = append(merged, m)
-	}
-	d.mask = merged
-	sort.Slice(d.links, func(a, b int) bool { return d.links[a].start < d.links[b].start })
-	sort.Slice(d.images, func(a, b int) bool { return d.images[a].src.start < d.images[b].src.start })
+	src := []byte(s)
+	root := mdParser.Parse(text.NewReader(src))
+	w := &mdWalk{s: s, src: src, d: &mdDoc{}}
+	_ = ast.Walk(root, w.visit)
+	d := w.d
+	sort.SliceStable(d.links, func(a, b int) bool { return d.links[a].start < d.links[b].start })
+	sort.SliceStable(d.images, func(a, b int) bool { return d.images[a].src.start < d.images[b].src.start })
 	return d
+}
+
+type mdWalk struct {
+	s      string
+	src    []byte
+	d      *mdDoc
+	brk    bool // the next segment starts a block
+	cursor int  // end of the last segment seen
+	// starts of the open links and images: index into d.segs
+	open []int
+	code int // depth of code spans
+
+}
+
+func (w *mdWalk) add(a, b int) {
+	if b <= a {
+		return
+	}
+	w.d.segs = append(w.d.segs, seg{a, b, w.brk})
+	w.brk = false
+	w.cursor = max(w.cursor, b)
+}
+
+// offsetOf returns the offset of b in the source when b is a sub-slice of it.
+func (w *mdWalk) offsetOf(b []byte) (int, bool) {
+	if len(b) == 0 {
+		return 0, false
+	}
+	off := cap(w.src) - cap(b)
+	if off < 0 || off+len(b) > len(w.src) || &w.src[off] != &b[0] {
+		return 0, false
+	}
+	return off, true
+}
+
+// find locates needle in the source, first after from, then anywhere.
+func (w *mdWalk) find(needle string, from int) (span, bool) {
+	if needle == "" {
+		return span{}, false
+	}
+	if from < len(w.s) {
+		if k := strings.Index(w.s[from:], needle); k >= 0 {
+			return span{from + k, from + k + len(needle)}, true
+		}
+	}
+	if k := strings.Index(w.s, needle); k >= 0 {
+		return span{k, k + len(needle)}, true
+	}
+	return span{}, false
+}
+
+func (w *mdWalk) visit(n ast.Node, entering bool) (ast.WalkStatus, error) {
+	if n.Type() == ast.TypeBlock {
+		w.brk = true
+	}
+	switch n := n.(type) {
+	case *ast.Text:
+		if entering {
+			w.addText(n.Segment.Start, n.Segment.Stop, len(w.open) == 0 && w.code == 0)
+		}
+	case *ast.CodeSpan:
+		if entering {
+			w.code++
+		} else {
+			w.code--
+		}
+	case *ast.CodeBlock, *ast.FencedCodeBlock:
+		if entering {
+			lines := n.Lines()
+			for i := 0; i < lines.Len(); i++ {
+				l := lines.At(i)
+				w.brk = true
+				w.addMaskedURLs(l.Start, l.Stop)
+			}
+		}
+		return ast.WalkSkipChildren, nil
+	case *ast.HTMLBlock:
+		if entering {
+			lines := n.Lines()
+			if lines.Len() > 0 {
+				end := lines.At(lines.Len() - 1).Stop
+				if n.HasClosure() {
+					end = max(end, n.ClosureLine.Stop)
+				}
+				w.scanHTML(lines.At(0).Start, end)
+			}
+		}
+		return ast.WalkSkipChildren, nil
+	case *ast.RawHTML:
+		if entering {
+			for i := 0; i < n.Segments.Len(); i++ {
+				sg := n.Segments.At(i)
+				w.scanHTML(sg.Start, sg.Stop)
+			}
+		}
+		return ast.WalkSkipChildren, nil
+	case *ast.AutoLink:
+		if entering {
+			if off, ok := w.offsetOf(n.Label(w.src)); ok {
+				l := span{off, off + len(n.Label(w.src))}
+				w.d.links = append(w.d.links, l)
+				w.cursor = max(w.cursor, l.end)
+			}
+		}
+		return ast.WalkSkipChildren, nil
+	case *ast.Link:
+		if entering {
+			w.open = append(w.open, len(w.d.segs))
+			return ast.WalkContinue, nil
+		}
+		w.open = w.open[:len(w.open)-1]
+		if l, ok := w.find(string(n.Destination), w.cursor); ok {
+			w.d.links = append(w.d.links, l)
+			w.cursor = max(w.cursor, l.end)
+			if t, ok := w.find(string(n.Title), l.end); ok {
+				w.d.titles = append(w.d.titles, t)
+			}
+		}
+	case *ast.Image:
+		if entering {
+			w.open = append(w.open, len(w.d.segs))
+			return ast.WalkContinue, nil
+		}
+		first := w.open[len(w.open)-1]
+		w.open = w.open[:len(w.open)-1]
+		im := mdImage{altIsText: true}
+		if first < len(w.d.segs) {
+			im.alt = span{w.d.segs[first].start, w.d.segs[len(w.d.segs)-1].end}
+		}
+		if l, ok := w.find(string(n.Destination), w.cursor); ok {
+			im.src = l
+			w.cursor = max(w.cursor, l.end)
+			if t, ok := w.find(string(n.Title), l.end); ok {
+				im.title = t
+				w.d.titles = append(w.d.titles, t)
+			}
+		} else {
+			im.src = span{w.cursor, w.cursor}
+		}
+		w.d.images = append(w.d.images, im)
+	}
+	return ast.WalkContinue, nil
+}
+
+// addMaskedURLs adds s[a:b] as text, leaving out bare URLs.
+func (w *mdWalk) addMaskedURLs(a, b int) { w.scanURLs(a, b, false) }
+
+// addText adds a text node's s[a:b]; its bare URLs are links (as goldmark's
+// Linkify makes them on the page) when record is set.
+func (w *mdWalk) addText(a, b int, record bool) { w.scanURLs(a, b, record) }
+
+func (w *mdWalk) scanURLs(a, b int, record bool) {
+	s := w.s
+	from := a
+	for i := a; i < b; i++ {
+		c := s[i]
+		if (c == 'h' || c == 'H' || c == 'w' || c == 'W') && (i == 0 || !isWordByte(s[i-1])) {
+			if e := bareURLEnd(s[:b], i); e > 0 {
+				w.add(from, i)
+				if record {
+					w.d.links = append(w.d.links, span{i, e})
+				}
+				i, from = e-1, e
+			}
+		}
+	}
+	w.add(from, b)
+}
+
+// scanHTML adds the text between the tags of s[a:b] (a new block at each
+// line), and records <img> and <a> attributes.
+func (w *mdWalk) scanHTML(a, b int) {
+	s := w.s[:b]
+	from := a
+	flush := func(to int) {
+		for from < to {
+			nl := strings.IndexByte(s[from:to], '\n')
+			if nl < 0 {
+				w.addMaskedURLs(from, to)
+				from = to
+				break
+			}
+			w.addMaskedURLs(from, from+nl)
+			w.brk = true
+			from += nl + 1
+		}
+	}
+	for i := a; i < b; i++ {
+		if s[i] != '<' {
+			continue
+		}
+		if e := htmlTagEnd(s, i); e > 0 {
+			flush(i)
+			parseHTMLTag(s, i, e, w.d)
+			if isBlockTag(s[i:e]) {
+				w.brk = true
+			}
+			i, from = e-1, e
+			w.cursor = max(w.cursor, e)
+		}
+	}
+	flush(b)
+}
+
+// isBlockTag reports tags that start a new text block (p, div, figcaption,
+// li, br, headings, ...), so that text on either side is not one sentence.
+func isBlockTag(tag string) bool {
+	t := strings.ToLower(strings.TrimLeft(tag, "</"))
+	for _, n := range []string{"p", "div", "br", "li", "ul", "ol", "figure", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "tr", "table", "section", "blockquote", "caption", "img", "hr"} {
+		if strings.HasPrefix(t, n) && (len(t) == len(n) || !isAlnum(t[len(n)])) {
+			return true
+		}
+	}
+	return false
+}
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 func isWordByte(c byte) bool {
 	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '/' || c == '.' || c >= 0x80
-}
-
-func findBackticks(s string, from, n int) int {
-	for i := from; i < len(s); {
-		if s[i] != '`' {
-			if s[i] == '\n' && i+1 < len(s) && s[i+1] == '\n' {
-				return -1 // code spans do not cross paragraphs
-			}
-			i++
-			continue
-		}
-		k := 0
-		for i+k < len(s) && s[i+k] == '`' {
-			k++
-		}
-		if k == n {
-			return i
-		}
-		i += k
-	}
-	return -1
-}
-
-// parseInlineLink parses `[text](dest "title")` starting at the '['. It
-// returns the index of the closing ']', the destination and title ranges and
-// the index of the closing ')'.
-func parseInlineLink(s string, open int) (textEnd int, dest, title span, closeParen int, ok bool) {
-	// Bounded look-ahead keeps pathological input ("[[[[...") linear.
-	const maxLinkText, maxDest = 1000, 2048
-	depth := 0
-	i := open
-	for ; i < len(s) && i-open < maxLinkText; i++ {
-		switch s[i] {
-		case '\\':
-			i++
-		case '[':
-			depth++
-		case ']':
-			depth--
-		case '\n':
-			if i+1 < len(s) && s[i+1] == '\n' {
-				return
-			}
-		}
-		if depth == 0 {
-			break
-		}
-	}
-	if i >= len(s) || depth != 0 || i+1 >= len(s) || s[i+1] != '(' {
-		return
-	}
-	textEnd = i
-	j := i + 2
-	for j < len(s) && (s[j] == ' ' || s[j] == '\t') {
-		j++
-	}
-	if j < len(s) && s[j] == '<' {
-		e := strings.IndexAny(s[j+1:min(len(s), j+1+maxDest)], ">\n")
-		if e < 0 || s[j+1+e] != '>' {
-			return
-		}
-		dest = span{j + 1, j + 1 + e}
-		j = j + 2 + e
-	} else {
-		st := j
-		parens := 0
-		for j < len(s) && j-st < maxDest && s[j] != ' ' && s[j] != '\t' && s[j] != '\n' {
-			if s[j] == '(' {
-				parens++
-			} else if s[j] == ')' {
-				if parens == 0 {
-					break
-				}
-				parens--
-			}
-			j++
-		}
-		dest = span{st, j}
-	}
-	for j < len(s) && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n') {
-		j++
-	}
-	if j < len(s) && (s[j] == '"' || s[j] == '\'' || s[j] == '(') {
-		q := s[j]
-		if q == '(' {
-			q = ')'
-		}
-		e := strings.IndexByte(s[j+1:min(len(s), j+1+maxDest)], q)
-		if e < 0 {
-			return
-		}
-		title = span{j + 1, j + 1 + e}
-		j = j + 2 + e
-		for j < len(s) && (s[j] == ' ' || s[j] == '\t') {
-			j++
-		}
-	}
-	if j >= len(s) || s[j] != ')' {
-		return
-	}
-	return textEnd, dest, title, j, true
-}
-
-// autolinkEnd returns the index of '>' closing an autolink <scheme:...> at i.
-func autolinkEnd(s string, i int) int {
-	j := i + 1
-	for j < len(s) && (s[j] >= 'a' && s[j] <= 'z' || s[j] >= 'A' && s[j] <= 'Z' || s[j] >= '0' && s[j] <= '9' || s[j] == '+' || s[j] == '.' || s[j] == '-') {
-		j++
-	}
-	if j-(i+1) < 2 || j >= len(s) || s[j] != ':' {
-		return -1
-	}
-	for ; j < len(s); j++ {
-		switch s[j] {
-		case '>':
-			return j
-		case ' ', '\n', '\t', '<':
-			return -1
-		}
-	}
-	return -1
 }
 
 // htmlTagEnd returns the index after the '>' of an HTML tag or comment at i.

@@ -18,15 +18,23 @@ import (
 //	% # $ & . ★ " ( )  punctuation tokens
 type alt struct {
 	w     string
+	id    int32 // vocab id of w; 0 for clinic phrases whose word no built-in pattern uses
 	stem  bool
 	punct bool
 	num   bool
+	// strict: <n>, a number in digits or words, but not "a" or "few"
+	strict bool
 }
 
 type item struct {
 	alts     []alt
 	optional bool
 	gap      int
+	// For items with many alternatives (word classes), after freeze: bit
+	// sets over vocabulary ids of the exact and stem alternatives, and the
+	// alternatives that are neither (numbers, punctuation, clinic words).
+	exact, stems []uint64
+	rest         []alt
 }
 
 // spec is how rules declare patterns.
@@ -39,6 +47,9 @@ type spec struct {
 	q   bool   // only inside quotation marks
 	img bool   // only in image alt text, captions, titles and file names
 	neg bool   // true: do not apply negation/hedge suppression
+	// block: the finding blocks whenever the rule is on, even in a pack
+	// where the rule only warns (an explicit override still wins).
+	block bool
 }
 
 type pattern struct {
@@ -52,10 +63,11 @@ type pattern struct {
 	quotedOnly bool
 	imageOnly  bool
 	noNegation bool
+	block      bool
 	extraSev   Severity // for Config.ExtraPhrases patterns
 }
 
-var numberWords = map[string]bool{"one": true, "two": true, "three": true, "four": true, "five": true, "six": true, "seven": true, "eight": true, "nine": true, "ten": true, "twelve": true, "a": true, "few": true}
+var numberWords = map[string]bool{"one": true, "two": true, "three": true, "four": true, "five": true, "six": true, "seven": true, "eight": true, "nine": true, "ten": true, "twelve": true, "a": true, "few": true, "eleven": true, "fifteen": true, "twenty": true, "thirty": true, "forty": true, "fifty": true, "hundred": true, "thousand": true}
 
 func isNumberTok(t *token) bool {
 	if t.kind != kWord {
@@ -64,17 +76,26 @@ func isNumberTok(t *token) bool {
 	if c := t.text[0]; c >= '0' && c <= '9' {
 		return true
 	}
+	if t.id != 0 && wordFlags != nil {
+		return wordFlags[t.id]&fNumber != 0
+	}
 	return numberWords[t.text]
 }
 
 func (a *alt) match(t *token) bool {
 	switch {
+	case a.num && a.strict:
+		return isNumberTok(t) && t.text != "a" && t.text != "few"
 	case a.num:
 		return isNumberTok(t)
 	case a.punct:
 		return t.kind == kPunct && t.text == a.w
 	case t.kind != kWord:
 		return false
+	case a.id != 0 && a.stem:
+		return t.sid == a.id
+	case a.id != 0:
+		return t.id == a.id
 	case a.stem:
 		return t.stem == a.w
 	default:
@@ -82,7 +103,22 @@ func (a *alt) match(t *token) bool {
 	}
 }
 
+func bitOn(bs []uint64, id int32) bool {
+	return id > 0 && int(id>>6) < len(bs) && bs[id>>6]&(1<<(uint(id)&63)) != 0
+}
+
 func (it *item) match(t *token) bool {
+	if it.exact != nil {
+		if t.kind == kWord && (bitOn(it.exact, t.id) || bitOn(it.stems, t.sid)) {
+			return true
+		}
+		for k := range it.rest {
+			if it.rest[k].match(t) {
+				return true
+			}
+		}
+		return false
+	}
 	for k := range it.alts {
 		if it.alts[k].match(t) {
 			return true
@@ -127,6 +163,8 @@ func compilePattern(expr string, classes map[string]string) ([]item, error) {
 			switch {
 			case a == "<num>":
 				it.alts = append(it.alts, alt{num: true})
+			case a == "<n>":
+				it.alts = append(it.alts, alt{num: true, strict: true})
 			case strings.HasSuffix(a, "~"):
 				it.alts = append(it.alts, alt{w: stem(a[:len(a)-1]), stem: true})
 			default:
@@ -181,6 +219,58 @@ func matchItems(items []item, k int, toks []token, i int) int {
 type matcher struct {
 	index map[string]*firsts
 	other []*pattern // first item has <num> alternatives
+	all   []*pattern
+	ids   []*firsts // after freeze: index by vocab id
+}
+
+// vocab numbers every word, stem and punctuation mark that a built-in
+// pattern uses, so that matching compares integers. It is built once at
+// init (freeze) and read-only afterwards.
+var vocab = map[string]int32{}
+
+// freeze assigns vocab ids to every alternative of m's patterns and builds
+// the id index. Only the built-in matcher is frozen.
+func (m *matcher) freeze() {
+	for _, p := range m.all {
+		for k := range p.items {
+			for a := range p.items[k].alts {
+				al := &p.items[k].alts[a]
+				if al.num || al.w == "" {
+					continue
+				}
+				id, ok := vocab[al.w]
+				if !ok {
+					id = int32(len(vocab) + 1)
+					vocab[al.w] = id
+				}
+				al.id = id
+			}
+		}
+	}
+	n := (len(vocab) + 64) / 64
+	for _, p := range m.all {
+		for k := range p.items {
+			it := &p.items[k]
+			if len(it.alts) <= 6 {
+				continue
+			}
+			it.exact, it.stems = make([]uint64, n), make([]uint64, n)
+			for _, al := range it.alts {
+				switch {
+				case al.num || al.punct || al.id == 0:
+					it.rest = append(it.rest, al)
+				case al.stem:
+					it.stems[al.id>>6] |= 1 << (uint(al.id) & 63)
+				default:
+					it.exact[al.id>>6] |= 1 << (uint(al.id) & 63)
+				}
+			}
+		}
+	}
+	m.ids = make([]*firsts, len(vocab)+1)
+	for w, f := range m.index {
+		m.ids[vocab[w]] = f
+	}
 }
 
 // firsts are the patterns whose first token is a word (exact) or has a stem.
@@ -200,6 +290,7 @@ func (m *matcher) slot(k string) *firsts {
 }
 
 func (m *matcher) add(p *pattern) {
+	m.all = append(m.all, p)
 	seen := map[string]bool{}
 	for _, a := range p.items[0].alts {
 		switch {
@@ -229,31 +320,50 @@ type hit struct {
 
 // scan runs every pattern at every token. keep filters patterns by context.
 func (m *matcher) scan(toks []token, keep func(*pattern) bool, out []hit) []hit {
-	try := func(ps []*pattern, i int) {
+	// first: the index already guarantees that items[0] matches toks[i]
+	try := func(ps []*pattern, i, first int) {
 		for _, p := range ps {
 			if !keep(p) {
 				continue
 			}
-			if e := matchItems(p.items, 0, toks, i); e > i {
+			if e := matchItems(p.items, first, toks, i+first); e > i {
 				out = append(out, hit{p, i, e})
 			}
 		}
 	}
 	for i := range toks {
 		t := &toks[i]
+		if m.ids != nil {
+			if t.id != 0 && int(t.id) < len(m.ids) {
+				if f := m.ids[t.id]; f != nil {
+					try(f.exact, i, 1)
+				}
+			}
+			if t.kind == kWord {
+				if t.sid != 0 && int(t.sid) < len(m.ids) {
+					if f := m.ids[t.sid]; f != nil {
+						try(f.stems, i, 1)
+					}
+				}
+				if len(m.other) > 0 && isNumberTok(t) {
+					try(m.other, i, 0)
+				}
+			}
+			continue
+		}
 		f := m.index[t.text]
 		if f != nil {
-			try(f.exact, i)
+			try(f.exact, i, 0)
 		}
 		if t.kind == kWord {
 			if t.stem != t.text {
 				f = m.index[t.stem]
 			}
 			if f != nil {
-				try(f.stems, i)
+				try(f.stems, i, 0)
 			}
 			if len(m.other) > 0 && isNumberTok(t) {
-				try(m.other, i)
+				try(m.other, i, 0)
 			}
 		}
 	}
@@ -333,16 +443,22 @@ func negatedDepth(toks []token, i, j, depth int) bool {
 			break
 		}
 		n++
-		if negators[t.text] || strings.HasSuffix(t.text, "n't") {
+		if inSet(fNegator, t) || strings.HasSuffix(t.text, "n't") {
 			if k+1 < len(toks) && negExceptions[toks[k+1].text] {
 				continue
 			}
 			return true
 		}
+		if t.text == "than" && k > 0 && toks[k-1].text == "rather" || t.text == "of" && k > 0 && toks[k-1].text == "instead" {
+			return true
+		}
 		if t.text == "called" && k > 0 && toks[k-1].text == "so" {
 			return true
 		}
-		if t.text == "few" && (k == 0 || toks[k-1].text != "a" && toks[k-1].text != "quite") {
+		if t.text == "nothing" && k+1 < len(toks) && (toks[k+1].text == "more" || toks[k+1].text == "is" || toks[k+1].text == "beats" || toks[k+1].text == "compares") {
+			continue
+		}
+		if t.text == "few" && (k == 0 || toks[k-1].text != "a" && toks[k-1].text != "quite" && toks[k-1].text != "the") {
 			return true
 		}
 	}

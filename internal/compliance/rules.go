@@ -22,12 +22,10 @@ const (
 const RuleExtraPhrase = extraPhraseRule
 
 type rule struct {
+	idx                   int // position in rules
 	id, name, description string
 	message, suggestion   string
 	specs                 []spec
-	// needsNamedBody: suppress the match when the same sentence names a
-	// registry or awarding body.
-	needsNamedBody bool
 	// notInQuestions: suppress matches in sentences that end with "?"
 	// (FAQ questions are written in the reader's voice).
 	notInQuestions bool
@@ -124,7 +122,7 @@ var rules = []*rule{
 		specs: []spec{
 			{e: "instant|instantly|immediate|immediately result~|effect~|improvement~|glow|lift~", s: "results develop over weeks"},
 			{e: "instant|instantly", s: "results develop over weeks"},
-			{e: "limited time|slot~|offer~|period|availability|promotion~|deal~|spot~|seat~", s: "remove the time pressure"},
+			{e: "limited time|slot~|offer~|availability|promotion~|deal~|spot~|seat~", s: "remove the time pressure"},
 			{e: "act|hurry|book|call|register now|fast|immediately", na: "for|to", s: "you can contact the clinic to ask questions"},
 			{e: "hurry"},
 			{e: "while stocks|slots|supplies|spots last"},
@@ -146,7 +144,7 @@ var rules = []*rule{
 			{e: "off your first|next"},
 			{e: "discount~|promo|promos|promotion|promotions|promotional|voucher~|coupon~|rebate~|cashback|freebie~|giveaway~", s: "state the fee plainly"},
 			{e: "free|complimentary skin analysis|scan|check"},
-			{e: "sale|deals", na: "with|of"},
+			{e: "sale|deals", na: "with|of", nb: "before|for|on|not|resale|the"},
 			{e: "special|exclusive|introductory|trial|launch|festive|bonus offer~|price~|rate~|deal~"},
 			{e: "refer a friend"},
 			{e: "referral reward~|bonus|credit~|programme|program"},
@@ -246,17 +244,16 @@ var rules = []*rule{
 		},
 	},
 	{
-		id: RuleExternalLink, name: "Links outside the allowlist",
-		description: "Outbound links to domains not on the clinic's allowlist (checked only when an allowlist is configured; relative links are fine).",
-		message:     "Link to a domain that is not on the clinic's allowlist: linked content becomes part of the advertisement.",
-		suggestion:  "link to an allowed domain (e.g. a government or professional body) or remove the link",
+		id: RuleExternalLink, name: "Outbound links",
+		description: "Links to sites other than the clinic's own hostnames, the default public health authorities (MOH, HealthHub, HPB, SMC, HSA, WHO, NHS, CDC, NIH, ...) and the clinic's allowlist. Relative links are fine.",
+		message:     "Outbound link: the linked page is neither the clinic's own nor a public health authority, and what it says becomes part of the advertisement.",
+		suggestion:  "link to a public health authority (e.g. HealthHub or MOH) or add the domain to the clinic's allowlist once reviewed",
 	},
 	{
 		id: RuleUnverifiedCredential, name: "Unverifiable credential claims",
-		description:    "Accredited, certified, award-winning or internationally recognised claims need the registry or awarding body named in the same sentence.",
-		message:        "Credential claim without a named body: say who accredited, certified or awarded it so readers can verify it.",
-		suggestion:     "name the body, e.g. \"registered with the Singapore Medical Council\"",
-		needsNamedBody: true,
+		description: "Accredited, certified, award-winning or internationally recognised claims need the registry or awarding body named in the same sentence.",
+		message:     "Credential claim without a named body: say who accredited, certified or awarded it so readers can verify it.",
+		suggestion:  "name the body, e.g. \"registered with the Singapore Medical Council\"",
 		specs: []spec{
 			{e: "accredited|accreditation|certified|certification|certificated|credentialed *2 @provider|@offering|staff|nurses|injectors", nb: "a|your|another"},
 			{e: "@provider|@offering|staff are|is fully? accredited|certified|credentialed"},
@@ -338,8 +335,13 @@ var (
 )
 
 func init() {
-	for _, r := range rules {
+	for k, v := range claimClasses {
+		classes[k] = v
+	}
+	for i, r := range rules {
+		r.idx = i
 		ruleByID[r.id] = r
+		r.specs = append(r.specs, claimSpecs[r.id]...)
 		for _, sp := range r.specs {
 			items, err := compilePattern(sp.e, classes)
 			if err != nil {
@@ -348,10 +350,15 @@ func init() {
 			allPatterns.add(&pattern{
 				rule: r, expr: sp.e, items: items, suggestion: sp.s, message: sp.m,
 				notBefore: wordSet(sp.nb), notAfter: wordSet(sp.na),
-				quotedOnly: sp.q, imageOnly: sp.img, noNegation: sp.neg,
+				quotedOnly: sp.q, imageOnly: sp.img, noNegation: sp.neg, block: sp.block,
 			})
 		}
 	}
+	flagged := registerWordSets()
+	allPatterns.freeze()
+	buildWordFlags(flagged)
+	conTestimonial.rule, conComparison.rule = ruleByID[RuleTestimonial], ruleByID[RuleComparison]
+	conComparison.noNegation = true
 	for i := range packList {
 		p := &packList[i]
 		packByID[p.info.ID] = p

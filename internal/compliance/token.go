@@ -19,6 +19,7 @@ const (
 type token struct {
 	text       string // normalised: lower case, ’ folded to '
 	stem       string // light stem of text, for inflection-insensitive matching
+	id, sid    int32  // vocabulary ids of text and stem (0: no built-in pattern uses it)
 	start, end int
 	kind       tokKind
 	cap        bool // first character was upper case in the source
@@ -54,6 +55,8 @@ func punctText(r rune) (string, bool) {
 		return "&", true
 	case '|':
 		return "|", true
+	case '/':
+		return "/", true
 	case '(', '[':
 		return "(", true
 	case ')', ']':
@@ -91,7 +94,33 @@ func tokenize(s string, lo, hi int, mask []span) []token {
 
 // tokenizeInto is tokenize appending to toks[:0], so callers can reuse buffers.
 func tokenizeInto(toks []token, s string, lo, hi int, mask []span) []token {
+	quoted := false
+	toks = scanRange(toks[:0], s, lo, hi, mask, &quoted, true)
+	return finishTokens(s, toks)
+}
+
+// tokenizeSegs tokenizes the visible text segments of a Markdown part, with
+// a break token where a new block starts.
+func tokenizeSegs(toks []token, s string, segs []seg) []token {
 	toks = toks[:0]
+	quoted := false
+	for _, sg := range segs {
+		if sg.brk {
+			quoted = false
+			if n := len(toks); n > 0 && toks[n-1].kind != kBreak {
+				toks = append(toks, token{text: "\n", start: sg.start, end: sg.start, kind: kBreak})
+			}
+		}
+		toks = scanRange(toks, s, sg.start, sg.end, nil, &quoted, false)
+	}
+	return finishTokens(s, toks)
+}
+
+// scanRange appends the tokens of s[lo:hi] outside mask. lineBreaks: decide
+// from the raw text where a newline ends a block (plain-text parts).
+func scanRange(toks []token, s string, lo, hi int, mask []span, quotedp *bool, lineBreaks bool) []token {
+	quoted := *quotedp
+	defer func() { *quotedp = quoted }()
 	mi := 0
 	for mi < len(mask) && mask[mi].end <= lo {
 		mi++
@@ -105,7 +134,6 @@ func tokenizeInto(toks []token, s string, lo, hi int, mask []span) []token {
 		}
 		return hi, hi
 	}
-	quoted := false
 	lineStart := lo
 	i := lo
 	for i < hi {
@@ -115,6 +143,10 @@ func tokenizeInto(toks []token, s string, lo, hi int, mask []span) []token {
 			continue
 		}
 		limit := min(ms, hi)
+		if c := s[i]; c == ' ' {
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case isWordRune(r):
@@ -123,6 +155,12 @@ func tokenizeInto(toks []token, s string, lo, hi int, mask []span) []token {
 			plain := r < utf8.RuneSelf && !('A' <= r && r <= 'Z')
 			prev := r
 			for j < limit {
+				// ASCII fast path: lower-case letters and digits
+				if c := s[j]; c >= 'a' && c <= 'z' || c >= '0' && c <= '9' {
+					prev = rune(c)
+					j++
+					continue
+				}
 				r2, sz2 := utf8.DecodeRuneInString(s[j:])
 				if isWordRune(r2) {
 					if r2 >= utf8.RuneSelf || ('A' <= r2 && r2 <= 'Z') {
@@ -156,7 +194,7 @@ func tokenizeInto(toks []token, s string, lo, hi int, mask []span) []token {
 			toks = append(toks, token{text: text, start: start, end: j, kind: kWord, cap: unicode.IsUpper(r), quoted: quoted})
 			i = j
 			continue
-		case r == '\n':
+		case r == '\n' && lineBreaks:
 			// Decide whether this newline ends a block.
 			isBreak := lineStart < len(s) && strings.HasPrefix(strings.TrimLeft(s[lineStart:i], " \t"), "#")
 			k := i + 1
@@ -199,14 +237,25 @@ func tokenizeInto(toks []token, s string, lo, hi int, mask []span) []token {
 		}
 		i += size
 	}
+	return toks
+}
+
+func finishTokens(s string, toks []token) []token {
 	toks = joinSpelledOut(s, toks)
 	for k := range toks {
 		t := &toks[k]
 		if t.kind != kWord {
+			t.id = vocab[t.text]
 			continue
 		}
 		t.text = fixDigitLookalikes(t.text)
 		t.stem = stem(t.text)
+		t.id = vocab[t.text]
+		if t.stem == t.text {
+			t.sid = t.id
+		} else {
+			t.sid = vocab[t.stem]
+		}
 	}
 	return toks
 }

@@ -97,9 +97,30 @@ type Config struct {
 	Overrides map[string]Severity `json:"overrides"`
 	// ExtraPhrases are reported under rule id "extra-phrase".
 	ExtraPhrases []Phrase `json:"extra_phrases"`
-	// LinkAllowlist lists domains links may point to; subdomains are allowed.
-	// When empty, outbound links are not checked.
+	// LinkAllowlist lists further domains links may point to, on top of the
+	// clinic's own hostnames and DefaultLinkAllowlist; subdomains are allowed.
 	LinkAllowlist []string `json:"link_allowlist"`
+	// OwnHostnames are the clinic's own hostnames (filled in by the caller
+	// from the clinic, never stored with the config): links to them, to the
+	// domain without "www." and to its subdomains are not outbound.
+	OwnHostnames []string `json:"-"`
+}
+
+// DefaultLinkAllowlist returns the public health authorities that articles
+// may always link to: Singapore's Ministry of Health and its agencies
+// (HealthHub, Health Promotion Board, Singapore Medical Council, Health
+// Sciences Authority, gov.sg itself), the WHO, the UK's NHS and NICE, the US
+// CDC, NIH (PubMed, MedlinePlus), FDA, and the EU's medicines agency. Any
+// other outbound link is a finding of rule external-link (warn in every
+// pack; a clinic can change that with Overrides or extend the list with
+// LinkAllowlist).
+func DefaultLinkAllowlist() []string {
+	return append([]string(nil), defaultLinkAllowlist...)
+}
+
+var defaultLinkAllowlist = []string{
+	"gov.sg", "moh.gov.sg", "healthhub.sg", "hpb.gov.sg", "smc.gov.sg", "hsa.gov.sg", "ncid.sg",
+	"who.int", "nhs.uk", "nice.org.uk", "cdc.gov", "nih.gov", "medlineplus.gov", "fda.gov", "cancer.gov", "ema.europa.eu",
 }
 
 // PackInfo describes a rule pack.
