@@ -16,17 +16,14 @@ import (
 // line of text it was found on split around the match (so the template can
 // highlight it), where it is, and its acknowledgement if a doctor gave one.
 type findingRow struct {
-	compliance.Finding
-	Key       string       `json:"key"`
-	RuleName  string       `json:"rule_name"`
-	Where     string       `json:"where"`
-	Before    string       `json:"before"`
-	After     string       `json:"after"`
-	Ack       *article.Ack `json:"acknowledged"`
-	Blocks    bool         `json:"blocks"` // block severity, not acknowledged
-	Error     string       `json:"-"`      // the acknowledge form's error
-	Reason    string       `json:"-"`      // what the doctor typed
-	FormField string       `json:"-"`      // id prefix of the acknowledge form
+	article.FindingState
+	RuleName  string `json:"rule_name"`
+	Where     string `json:"where"`
+	Before    string `json:"before"`
+	After     string `json:"after"`
+	Error     string `json:"-"` // the acknowledge form's error
+	Reason    string `json:"-"` // what the doctor typed
+	FormField string `json:"-"` // id prefix of the acknowledge form
 }
 
 // findingsView is a list of findings with its counts.
@@ -85,13 +82,10 @@ func contextLine(s string, start, end int, match string) (before, m, after strin
 // buildFindings turns findings of the given texts (by field) into rows,
 // joining each to its acknowledgement.
 func buildFindings(fs []compliance.Finding, texts map[compliance.Field]string, acks []article.Ack) findingsView {
-	byKey := map[string]*article.Ack{}
-	for i := range acks {
-		byKey[acks[i].FindingKey] = &acks[i]
-	}
 	var v findingsView
-	for i, f := range fs {
-		r := findingRow{Finding: f, Key: article.FindingKey(f), RuleName: ruleNames[f.Rule], FormField: fmt.Sprintf("ack-%d", i)}
+	for i, st := range article.JoinFindings(fs, acks) {
+		f := st.Finding
+		r := findingRow{FindingState: st, RuleName: ruleNames[f.Rule], FormField: fmt.Sprintf("ack-%d", i)}
 		if r.RuleName == "" {
 			r.RuleName = f.Rule
 		}
@@ -104,13 +98,11 @@ func buildFindings(fs []compliance.Finding, texts map[compliance.Field]string, a
 		if m != "" {
 			r.Match = m
 		}
-		r.Ack = byKey[r.Key]
 		switch {
-		case f.Severity == compliance.SeverityBlock && r.Ack != nil:
-			v.Acked++
-		case f.Severity == compliance.SeverityBlock:
-			r.Blocks = true
+		case r.Blocks:
 			v.Blocking++
+		case f.Severity == compliance.SeverityBlock:
+			v.Acked++
 		default:
 			v.Warns++
 		}

@@ -13,24 +13,11 @@ import (
 )
 
 // findingJSON is a finding with its key and acknowledgement, if any.
-type findingJSON struct {
-	compliance.Finding
-	Key          string       `json:"key"`
-	Acknowledged *article.Ack `json:"acknowledged"`
-}
+type findingJSON = article.FindingState
 
-func findingsOut(v article.View) []findingJSON {
-	acks := map[string]*article.Ack{}
-	for i := range v.Acks {
-		acks[v.Acks[i].FindingKey] = &v.Acks[i]
-	}
-	out := make([]findingJSON, len(v.Current.Findings))
-	for i, f := range v.Current.Findings {
-		k := article.FindingKey(f)
-		out[i] = findingJSON{Finding: f, Key: k, Acknowledged: acks[k]}
-	}
-	return out
-}
+// findingsOut is the current revision's findings joined with their
+// acknowledgements (article.JoinFindings).
+func findingsOut(v article.View) []findingJSON { return article.JoinFindings(v.Current.Findings, v.Acks) }
 
 func (a *API) lint(c *fiber.Ctx, sc clinic.Scope) error {
 	var req struct {
