@@ -17,7 +17,9 @@ type findingJSON = article.FindingState
 
 // findingsOut is the current revision's findings joined with their
 // acknowledgements (article.JoinFindings).
-func findingsOut(v article.View) []findingJSON { return article.JoinFindings(v.Current.Findings, v.Acks) }
+func findingsOut(v article.View) []findingJSON {
+	return article.JoinFindings(v.Current.Findings, v.Acks)
+}
 
 func (a *API) lint(c *fiber.Ctx, sc clinic.Scope) error {
 	var req struct {
