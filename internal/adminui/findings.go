@@ -40,17 +40,6 @@ type findingsView struct {
 	CSRF            string
 }
 
-// ruleNames maps rule ids to their names in the shipped packs.
-var ruleNames = func() map[string]string {
-	m := map[string]string{"extra-phrase": "Clinic's own flagged phrase"}
-	for _, p := range compliance.Packs() {
-		for _, r := range p.Rules {
-			m[r.ID] = r.Name
-		}
-	}
-	return m
-}()
-
 var fieldLabels = map[compliance.Field]string{
 	compliance.FieldTitle: "Title", compliance.FieldSummary: "Summary", compliance.FieldBody: "Body",
 	compliance.FieldFAQ: "FAQ", compliance.FieldImage: "Image", compliance.FieldLink: "Link",
@@ -85,10 +74,7 @@ func buildFindings(fs []compliance.Finding, texts map[compliance.Field]string, a
 	var v findingsView
 	for i, st := range article.JoinFindings(fs, acks) {
 		f := st.Finding
-		r := findingRow{FindingState: st, RuleName: ruleNames[f.Rule], FormField: fmt.Sprintf("ack-%d", i)}
-		if r.RuleName == "" {
-			r.RuleName = f.Rule
-		}
+		r := findingRow{FindingState: st, RuleName: compliance.RuleName(f.Rule), FormField: fmt.Sprintf("ack-%d", i)}
 		r.Where = fmt.Sprintf("%s, line %d, column %d", fieldLabels[f.Field], f.Line, f.Column)
 		if fieldLabels[f.Field] == "" {
 			r.Where = fmt.Sprintf("%s, line %d, column %d", f.Field, f.Line, f.Column)
@@ -204,10 +190,7 @@ func blockedMessage(e *errs.Error) string {
 			if i > 0 {
 				b.WriteString(";")
 			}
-			rule := fmt.Sprint(f["rule"])
-			if n := ruleNames[rule]; n != "" {
-				rule = n
-			}
+			rule := compliance.RuleName(fmt.Sprint(f["rule"]))
 			field := fmt.Sprint(f["field"])
 			if l := fieldLabels[compliance.Field(field)]; l != "" {
 				field = strings.ToLower(l)
