@@ -127,10 +127,7 @@ func (u *UI) lint(c *fiber.Ctx) error {
 	f := formDraft(c)
 	fs, err := u.articles.Lint(c.UserContext(), sc, f.draft())
 	if err != nil {
-		if e, ok := isUserError(err); ok {
-			return c.Status(e.Status).JSON(fiber.Map{"error": Message(e)})
-		}
-		return err
+		return err // problem+json (answersJSON)
 	}
 	v := buildFindings(fs, formTexts(f), nil)
 	v.Live = true
