@@ -133,7 +133,7 @@
     }).then(function (res) {
       saving = false;
       if (res.ok) { say(res.j.message || "Saved"); form.setAttribute("data-saved", res.j.saved_at); }
-      else { say("Not saved: " + (res.j.error || "try again")); dirty = true; }
+      else { say("Not saved: " + (res.j.detail || "try again")); dirty = true; }
     }).catch(function () { saving = false; dirty = true; say("Not saved: you seem to be offline; your text stays in this page."); });
   }
   form.addEventListener("input", function () {

@@ -21,6 +21,7 @@ import (
 
 	"github.com/clinicpress/clinicpress/admin"
 	"github.com/clinicpress/clinicpress/internal/account"
+	"github.com/clinicpress/clinicpress/internal/api"
 	"github.com/clinicpress/clinicpress/internal/article"
 	"github.com/clinicpress/clinicpress/internal/clinic"
 	"github.com/clinicpress/clinicpress/internal/errs"
@@ -95,6 +96,10 @@ func (u *UI) Register(r fiber.Router) {
 	// (see headers), so it is marked before the session and CSRF checks.
 	g.Post("/c/:clinic/preview-frame", u.inFrame, u.session, u.csrf, u.previewFrame)
 	g.Post("/c/:clinic/articles/:id/preview-frame", u.inFrame, u.session, u.csrf, u.previewFrame)
+	// What admin.js calls answers JSON, and its errors problem+json (the
+	// session and CSRF checks' too), never an HTML page or a redirect.
+	g.Post("/c/:clinic/articles/:id/autosave", u.answersJSON, u.session, u.csrf, u.autosave)
+	g.Post("/c/:clinic/lint", u.answersJSON, u.session, u.csrf, u.lint)
 
 	a := g.Group("", u.session, u.csrf)
 	a.Get("/", u.home)
@@ -112,10 +117,8 @@ func (u *UI) Register(r fiber.Router) {
 	c.Post("/articles", u.articleCreate)
 	c.Get("/articles/:id", u.editor)
 	c.Post("/articles/:id", u.articleSave)
-	c.Post("/articles/:id/autosave", u.autosave)
 	c.Post("/articles/:id/discard", u.discardDraft)
 	c.Post("/preview", u.preview)
-	c.Post("/lint", u.lint)
 	c.Post("/articles/:id/submit", u.submit)
 	c.Get("/articles/:id/review", u.reviewPage)
 	c.Post("/articles/:id/reviews", u.reviewSubmit)
@@ -226,6 +229,9 @@ func (u *UI) errorPages(c *fiber.Ctx) error {
 		slog.Error("admin request failed", "err", err, "method", c.Method(), "path", c.Path(), "request_id", c.Locals("requestid"))
 		msg = "Something went wrong on our side. Try again in a moment; if it keeps happening, tell your administrator and quote request id " + rid(c) + "."
 	}
+	if c.Locals(jsonLocal) != nil {
+		return writeProblem(c, err, status, msg)
+	}
 	p := &Page{Title: http.StatusText(status), D: errorView{Status: status, Message: msg}}
 	if rerr := u.view(c, status, "error", p); rerr != nil {
 		slog.Error("admin error page failed", "err", rerr)
@@ -233,6 +239,27 @@ func (u *UI) errorPages(c *fiber.Ctx) error {
 		return c.Status(status).SendString(msg)
 	}
 	return nil
+}
+
+// jsonLocal marks a request of an endpoint admin.js calls (answersJSON).
+const jsonLocal = "adminui.json"
+
+// answersJSON marks a request whose errors answer application/problem+json
+// like the API's, with the admin's own message (Message) as the detail.
+func (u *UI) answersJSON(c *fiber.Ctx) error {
+	c.Locals(jsonLocal, true)
+	return c.Next()
+}
+
+// writeProblem answers err as problem+json with the status and message the
+// error page would show; an internal failure never shows its text.
+func writeProblem(c *fiber.Ctx, err error, status int, msg string) error {
+	p := api.ProblemFor(c, err)
+	if status >= 500 {
+		p = api.Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Code: "internal"}
+	}
+	p.Status, p.Detail = status, msg
+	return api.WriteProblem(c, p)
 }
 
 type errorView struct {

@@ -254,7 +254,7 @@ func (u *UI) conflictPage(c *fiber.Ctx, cur article.View, mine draftForm) error 
 }
 
 // autosave keeps the editor's text as the person's working draft (called
-// by admin.js; JSON answer).
+// by admin.js; JSON answer, errors as problem+json).
 func (u *UI) autosave(c *fiber.Ctx) error {
 	sc, err := u.clinicOf(c)
 	if err != nil {
@@ -266,10 +266,7 @@ func (u *UI) autosave(c *fiber.Ctx) error {
 	}
 	at, err := u.articles.SaveWorkingDraft(c.UserContext(), sc, id, formInt(c, "version"), formDraft(c).draft())
 	if err != nil {
-		if e, ok := isUserError(err); ok {
-			return c.Status(e.Status).JSON(fiber.Map{"error": Message(e)})
-		}
-		return err
+		return err // problem+json (answersJSON)
 	}
 	return c.JSON(fiber.Map{"saved_at": at.UTC().Format(time.RFC3339), "message": "Saved " + at.UTC().Format("15:04:05") + " UTC (draft copy; press Save to make a revision)"})
 }

@@ -16,17 +16,14 @@ import (
 // line of text it was found on split around the match (so the template can
 // highlight it), where it is, and its acknowledgement if a doctor gave one.
 type findingRow struct {
-	compliance.Finding
-	Key       string       `json:"key"`
-	RuleName  string       `json:"rule_name"`
-	Where     string       `json:"where"`
-	Before    string       `json:"before"`
-	After     string       `json:"after"`
-	Ack       *article.Ack `json:"acknowledged"`
-	Blocks    bool         `json:"blocks"` // block severity, not acknowledged
-	Error     string       `json:"-"`      // the acknowledge form's error
-	Reason    string       `json:"-"`      // what the doctor typed
-	FormField string       `json:"-"`      // id prefix of the acknowledge form
+	article.FindingState
+	RuleName  string `json:"rule_name"`
+	Where     string `json:"where"`
+	Before    string `json:"before"`
+	After     string `json:"after"`
+	Error     string `json:"-"` // the acknowledge form's error
+	Reason    string `json:"-"` // what the doctor typed
+	FormField string `json:"-"` // id prefix of the acknowledge form
 }
 
 // findingsView is a list of findings with its counts.
@@ -42,17 +39,6 @@ type findingsView struct {
 	ArticleID       int64
 	CSRF            string
 }
-
-// ruleNames maps rule ids to their names in the shipped packs.
-var ruleNames = func() map[string]string {
-	m := map[string]string{"extra-phrase": "Clinic's own flagged phrase"}
-	for _, p := range compliance.Packs() {
-		for _, r := range p.Rules {
-			m[r.ID] = r.Name
-		}
-	}
-	return m
-}()
 
 var fieldLabels = map[compliance.Field]string{
 	compliance.FieldTitle: "Title", compliance.FieldSummary: "Summary", compliance.FieldBody: "Body",
@@ -85,16 +71,10 @@ func contextLine(s string, start, end int, match string) (before, m, after strin
 // buildFindings turns findings of the given texts (by field) into rows,
 // joining each to its acknowledgement.
 func buildFindings(fs []compliance.Finding, texts map[compliance.Field]string, acks []article.Ack) findingsView {
-	byKey := map[string]*article.Ack{}
-	for i := range acks {
-		byKey[acks[i].FindingKey] = &acks[i]
-	}
 	var v findingsView
-	for i, f := range fs {
-		r := findingRow{Finding: f, Key: article.FindingKey(f), RuleName: ruleNames[f.Rule], FormField: fmt.Sprintf("ack-%d", i)}
-		if r.RuleName == "" {
-			r.RuleName = f.Rule
-		}
+	for i, st := range article.JoinFindings(fs, acks) {
+		f := st.Finding
+		r := findingRow{FindingState: st, RuleName: compliance.RuleName(f.Rule), FormField: fmt.Sprintf("ack-%d", i)}
 		r.Where = fmt.Sprintf("%s, line %d, column %d", fieldLabels[f.Field], f.Line, f.Column)
 		if fieldLabels[f.Field] == "" {
 			r.Where = fmt.Sprintf("%s, line %d, column %d", f.Field, f.Line, f.Column)
@@ -104,13 +84,11 @@ func buildFindings(fs []compliance.Finding, texts map[compliance.Field]string, a
 		if m != "" {
 			r.Match = m
 		}
-		r.Ack = byKey[r.Key]
 		switch {
-		case f.Severity == compliance.SeverityBlock && r.Ack != nil:
-			v.Acked++
-		case f.Severity == compliance.SeverityBlock:
-			r.Blocks = true
+		case r.Blocks:
 			v.Blocking++
+		case f.Severity == compliance.SeverityBlock:
+			v.Acked++
 		default:
 			v.Warns++
 		}
@@ -149,10 +127,7 @@ func (u *UI) lint(c *fiber.Ctx) error {
 	f := formDraft(c)
 	fs, err := u.articles.Lint(c.UserContext(), sc, f.draft())
 	if err != nil {
-		if e, ok := isUserError(err); ok {
-			return c.Status(e.Status).JSON(fiber.Map{"error": Message(e)})
-		}
-		return err
+		return err // problem+json (answersJSON)
 	}
 	v := buildFindings(fs, formTexts(f), nil)
 	v.Live = true
@@ -212,10 +187,7 @@ func blockedMessage(e *errs.Error) string {
 			if i > 0 {
 				b.WriteString(";")
 			}
-			rule := fmt.Sprint(f["rule"])
-			if n := ruleNames[rule]; n != "" {
-				rule = n
-			}
+			rule := compliance.RuleName(fmt.Sprint(f["rule"]))
 			field := fmt.Sprint(f["field"])
 			if l := fieldLabels[compliance.Field(field)]; l != "" {
 				field = strings.ToLower(l)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/clinicpress/clinicpress/internal/authz"
+	"github.com/clinicpress/clinicpress/internal/compliance"
 )
 
 var funcs = template.FuncMap{
@@ -27,14 +28,9 @@ var funcs = template.FuncMap{
 	"roleLabel": func(r authz.Role) string {
 		return map[authz.Role]string{authz.RoleWriter: "Writer", authz.RoleDoctor: "Doctor", authz.RoleClinicAdmin: "Clinic admin"}[r]
 	},
-	"add": func(a, b int) int { return a + b },
-	"ruleName": func(id string) string {
-		if n := ruleNames[id]; n != "" {
-			return n
-		}
-		return id
-	},
-	"short": func(h string) string { return shortHash(h) },
+	"add":      func(a, b int) int { return a + b },
+	"ruleName": compliance.RuleName,
+	"short":    func(h string) string { return shortHash(h) },
 	"deref": func(p *int) int {
 		if p == nil {
 			return 0

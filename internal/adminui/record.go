@@ -1,15 +1,18 @@
 package adminui
 
 import (
+	"html/template"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/clinicpress/clinicpress/internal/article"
+	"github.com/clinicpress/clinicpress/internal/record"
 )
 
 type recordView struct {
 	Base string
 	A    article.View
-	R    article.Record
+	Body template.HTML // record.Body: the same record the API's HTML shows
 }
 
 // recordPage is the printable sign-off record of an article
@@ -36,6 +39,10 @@ func (u *UI) recordPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	body, err := record.Body(rec)
+	if err != nil {
+		return err
+	}
 	return u.view(c, fiber.StatusOK, "record", &Page{Title: "Sign-off record · " + a.Current.Title, Nav: "articles",
-		D: recordView{Base: base(c), A: a, R: rec}})
+		D: recordView{Base: base(c), A: a, Body: body}})
 }

@@ -88,6 +88,9 @@ func (u *UI) session(c *fiber.Ctx) error {
 			u.setCookie(c, u.cookieName(c), "", true, "/")
 			u.flash(c, "error", "Your session has ended. Sign in again to continue.")
 		}
+		if c.Locals(jsonLocal) != nil {
+			return err // problem+json 401: admin.js says so
+		}
 		if c.Method() == fiber.MethodGet {
 			// The way back is rebuilt, not copied, like every redirect target.
 			if next := redirect.Under(c.OriginalURL(), Prefix, ""); next != "" {

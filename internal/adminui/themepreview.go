@@ -11,6 +11,7 @@ import (
 	"github.com/clinicpress/clinicpress/internal/article"
 	"github.com/clinicpress/clinicpress/internal/clinic"
 	"github.com/clinicpress/clinicpress/internal/errs"
+	"github.com/clinicpress/clinicpress/internal/present"
 	"github.com/clinicpress/clinicpress/internal/render"
 	"github.com/clinicpress/clinicpress/internal/theme"
 )
@@ -103,35 +104,22 @@ func (u *UI) previewFrame(c *fiber.Ctx) error {
 	if slug == "" {
 		slug = article.Slugify(d.Title)
 	}
-	av := &theme.ArticleView{Slug: slug, URL: siteBase + "/articles/" + url.PathEscape(slug), Title: d.Title, Summary: d.Summary,
-		Author: theme.Person{Name: usr.Name}}
+	pa := present.Article{Slug: slug, Title: d.Title, Summary: d.Summary, Tags: d.Tags, AuthorName: usr.Name}
 	revision := 1
 	if a != nil {
 		revision = a.CurrentRevision + 1
 		if unchanged(*a, d) {
 			revision = a.CurrentRevision
-			av.Author.Name = a.Current.AuthorName
-			if r := a.Approval; r != nil && r.RevisionNumber == a.CurrentRevision && r.ContentHash == a.Current.ContentHash {
-				av.Reviewer = theme.Reviewer{Name: r.DoctorName, Specialty: r.Specialty, RegistrationNumber: r.RegistrationNumber}
-				av.ReviewedOn = r.CreatedAt
-			}
+			pa = present.FromView(*a)
 		}
 	}
-	if doc, err := u.md.Markdown(d.Body); err != nil {
-		av.BodyHTML = "<p><strong>This text cannot be previewed:</strong> it is too long or too deeply nested. Shorten it and try again.</p>"
-	} else {
-		av.BodyHTML, av.Headings, av.ReadingMinutes = doc.HTML, frameHeadings(doc.Headings), (doc.Words+199)/200
+	doc, err := u.md.Markdown(d.Body)
+	if err != nil {
+		doc = render.Document{HTML: "<p><strong>This text cannot be previewed:</strong> it is too long or too deeply nested. Shorten it and try again.</p>"}
 	}
-	for _, t := range d.Tags {
-		av.Tags = append(av.Tags, theme.Tag{Name: t, URL: siteBase + "/tags/" + url.PathEscape(t)})
-	}
-	b := cl.Branding
 	v := &theme.View{
-		Site: theme.Site{Name: cl.Name, Tagline: b.Tagline, LogoURL: b.LogoURL, PrimaryColor: b.PrimaryColor, Phone: b.Phone,
-			Email: b.Email, Address: b.Address, FooterNotice: b.FooterNotice, BaseURL: siteBase, Lang: "en"},
-		Nav: []theme.NavLink{{Label: "Articles", URL: siteBase + "/"}, {Label: "Our doctors", URL: siteBase + "/doctors"},
-			{Label: "Search", URL: siteBase + "/search"}},
-		Article: av,
+		Site: present.Site(&cl, siteBase), Nav: present.Nav(siteBase, ""),
+		Article: present.ArticleView(siteBase, pa, doc),
 		Page: theme.Page{Title: d.Title, Description: d.Summary, NoIndex: true, OGType: "article",
 			Preview: &theme.Preview{RevisionNumber: revision}},
 	}
@@ -155,14 +143,4 @@ func unchanged(a article.View, d article.Draft) bool {
 		return false
 	}
 	return article.ContentHash(a.Slug, d.Title, d.Summary, d.Body, d.Tags) == a.Current.ContentHash
-}
-
-func frameHeadings(hs []render.Heading) []theme.Heading {
-	var out []theme.Heading
-	for _, h := range hs {
-		if h.Level <= 3 {
-			out = append(out, theme.Heading{Level: h.Level, ID: h.ID, Text: h.Text})
-		}
-	}
-	return out
 }

@@ -58,17 +58,38 @@ func acksTx(tx *gorm.DB, clinicID, articleID int64, revision int) ([]Ack, error)
 	return out, err
 }
 
+// FindingState is one finding of a revision joined with its
+// acknowledgement: the one join the gate, the screens and the API share.
+type FindingState struct {
+	compliance.Finding
+	Key          string `json:"key"`          // FindingKey
+	Acknowledged *Ack   `json:"acknowledged"` // nil: no doctor acknowledged it
+	Blocks       bool   `json:"blocks"`       // block severity and not acknowledged
+}
+
+// JoinFindings pairs each finding of fs with its acknowledgement in acks,
+// in the order of fs.
+func JoinFindings(fs []compliance.Finding, acks []Ack) []FindingState {
+	byKey := make(map[string]*Ack, len(acks))
+	for i := range acks {
+		byKey[acks[i].FindingKey] = &acks[i]
+	}
+	out := make([]FindingState, len(fs))
+	for i, f := range fs {
+		k := FindingKey(f)
+		out[i] = FindingState{Finding: f, Key: k, Acknowledged: byKey[k]}
+		out[i].Blocks = f.Severity == compliance.SeverityBlock && out[i].Acknowledged == nil
+	}
+	return out
+}
+
 // Blocking returns the block-severity findings of rev not acknowledged in
 // acks.
 func Blocking(rev Revision, acks []Ack) []compliance.Finding {
-	done := map[string]bool{}
-	for _, k := range acks {
-		done[k.FindingKey] = true
-	}
 	var out []compliance.Finding
-	for _, f := range rev.Findings {
-		if f.Severity == compliance.SeverityBlock && !done[FindingKey(f)] {
-			out = append(out, f)
+	for _, f := range JoinFindings(rev.Findings, acks) {
+		if f.Blocks {
+			out = append(out, f.Finding)
 		}
 	}
 	return out

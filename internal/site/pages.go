@@ -14,7 +14,7 @@ import (
 	"github.com/clinicpress/clinicpress/internal/article"
 	"github.com/clinicpress/clinicpress/internal/clinic"
 	"github.com/clinicpress/clinicpress/internal/live"
-	"github.com/clinicpress/clinicpress/internal/render"
+	"github.com/clinicpress/clinicpress/internal/present"
 	"github.com/clinicpress/clinicpress/internal/theme"
 )
 
@@ -83,27 +83,8 @@ func segment(p, prefix string) (string, bool) {
 	return v, true
 }
 
-// siteOf is the theme's view of the clinic.
-func siteOf(c *clinic.Clinic, base string) theme.Site {
-	b := c.Branding
-	return theme.Site{Name: c.Name, Tagline: b.Tagline, LogoURL: b.LogoURL, PrimaryColor: b.PrimaryColor, Phone: b.Phone,
-		Email: b.Email, Address: b.Address, FooterNotice: b.FooterNotice, BaseURL: base, Lang: "en"}
-}
-
-func navOf(base, current string) []theme.NavLink {
-	nav := []theme.NavLink{
-		{Label: "Articles", URL: base + "/"},
-		{Label: "Our doctors", URL: base + "/doctors"},
-		{Label: "Search", URL: base + "/search"},
-	}
-	for i := range nav {
-		nav[i].Current = nav[i].Label == current
-	}
-	return nav
-}
-
 func (s *Site) view(r req, current string) *theme.View {
-	return &theme.View{Site: siteOf(r.clinic, r.base), Nav: navOf(r.base, current)}
+	return &theme.View{Site: present.Site(r.clinic, r.base), Nav: present.Nav(r.base, current)}
 }
 
 // html renders page with the clinic's theme into a cacheable 200 result.
@@ -130,17 +111,13 @@ func (s *Site) notFound(r req) (result, error) {
 	return res, err
 }
 
-func (s *Site) tagURL(r req, tag string) string { return r.base + "/tags/" + url.PathEscape(tag) }
+func (s *Site) tagURL(r req, tag string) string { return present.TagURL(r.base, tag) }
 
 func (s *Site) cards(r req, cs []live.Card) []theme.ArticleCard {
 	out := make([]theme.ArticleCard, len(cs))
 	for i, c := range cs {
-		tags := make([]theme.Tag, len(c.Tags))
-		for j, t := range c.Tags {
-			tags[j] = theme.Tag{Name: t, URL: s.tagURL(r, t)}
-		}
-		out[i] = theme.ArticleCard{Title: c.Title, URL: r.base + "/articles/" + url.PathEscape(c.Slug), Summary: c.Summary,
-			PublishedAt: c.PublishedAt, ReviewerName: c.ReviewerName, Tags: tags}
+		out[i] = theme.ArticleCard{Title: c.Title, URL: present.ArticleURL(r.base, c.Slug), Summary: c.Summary,
+			PublishedAt: c.PublishedAt, ReviewerName: c.ReviewerName, Tags: present.Tags(r.base, c.Tags)}
 	}
 	return out
 }
@@ -325,7 +302,7 @@ func (s *Site) searchPage(ctx context.Context, r req) (result, error) {
 	return res, err
 }
 
-// articleView builds the theme view of a live article and its JSON-LD.
+// articlePage renders a live article (present.ArticleView) with its JSON-LD.
 func (s *Site) articlePage(ctx context.Context, r req, slug string) (result, error) {
 	a, err := s.live.Article(ctx, r.clinic.ID, slug)
 	if errors.Is(err, live.ErrNotFound) {
@@ -339,20 +316,11 @@ func (s *Site) articlePage(ctx context.Context, r req, slug string) (result, err
 		return result{}, err
 	}
 	v := s.view(r, "")
-	reviewer := theme.Reviewer{Name: a.ReviewerName, Specialty: a.Specialty, RegistrationNumber: a.RegistrationNumber}
+	profile := ""
 	if a.ReviewerListed {
-		reviewer.ProfileURL = s.doctorURL(r, a.ReviewerName, a.ReviewerID)
+		profile = s.doctorURL(r, a.ReviewerName, a.ReviewerID)
 	}
-	av := &theme.ArticleView{
-		Slug: a.Slug, URL: r.base + "/articles/" + url.PathEscape(a.Slug), Title: a.Title, Summary: a.Summary,
-		BodyHTML: doc.HTML, Headings: headings(doc.Headings), Tags: s.tags(r, a.Tags),
-		Author: theme.Person{Name: a.AuthorName}, Reviewer: reviewer, ReviewedOn: a.ReviewedAt,
-		PublishedAt: a.FirstPublishedAt, ReviewOverdue: s.now().After(a.ReviewDueAt),
-		ReadingMinutes: (doc.Words + 199) / 200,
-	}
-	if a.PublishedAt.After(a.FirstPublishedAt) {
-		av.ModifiedAt = a.PublishedAt
-	}
+	av := present.ArticleView(r.base, present.FromLive(a, s.now(), profile), doc)
 	// The FAQ stays in the body where the writer put it; it is described
 	// once more only in the FAQPage JSON-LD, not shown twice.
 	v.Article = av
@@ -369,24 +337,6 @@ func absURL(r req, u string) string {
 		return strings.TrimSuffix(r.base, r.prefix) + u
 	}
 	return u
-}
-
-func headings(hs []render.Heading) []theme.Heading {
-	var out []theme.Heading
-	for _, h := range hs {
-		if h.Level <= 3 {
-			out = append(out, theme.Heading{Level: h.Level, ID: h.ID, Text: h.Text})
-		}
-	}
-	return out
-}
-
-func (s *Site) tags(r req, ts []string) []theme.Tag {
-	out := make([]theme.Tag, len(ts))
-	for i, t := range ts {
-		out[i] = theme.Tag{Name: t, URL: s.tagURL(r, t)}
-	}
-	return out
 }
 
 // date helpers shared by the feeds.

@@ -3,11 +3,11 @@ package site
 import (
 	"context"
 	"errors"
-	"net/url"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/clinicpress/clinicpress/internal/live"
+	"github.com/clinicpress/clinicpress/internal/present"
 	"github.com/clinicpress/clinicpress/internal/theme"
 )
 
@@ -42,13 +42,7 @@ func (s *Site) previewPage(ctx context.Context, r req, tok string) (result, erro
 		return result{}, err
 	}
 	v := s.view(r, "")
-	av := &theme.ArticleView{Slug: d.Slug, URL: r.base + "/articles/" + url.PathEscape(d.Slug), Title: d.Title, Summary: d.Summary,
-		BodyHTML: doc.HTML, Headings: headings(doc.Headings), Tags: s.tags(r, d.Tags),
-		Author: theme.Person{Name: d.AuthorName}, ReadingMinutes: (doc.Words + 199) / 200}
-	if d.Approval != nil {
-		av.Reviewer = theme.Reviewer{Name: d.Approval.DoctorName, Specialty: d.Approval.Specialty, RegistrationNumber: d.Approval.RegistrationNumber}
-		av.ReviewedOn = d.Approval.CreatedAt
-	}
+	av := present.ArticleView(r.base, present.FromPreview(d), doc)
 	v.Article = av
 	v.Page = theme.Page{Title: d.Title, Description: d.Summary, NoIndex: true, OGType: "article",
 		Preview: &theme.Preview{RevisionNumber: d.Number, ExpiresAt: p.ExpiresAt}}
