@@ -87,10 +87,7 @@ func (u *UI) reviewRender(c *fiber.Ctx, status int, st reviewState, flash *Flash
 		}
 	}
 	for i, p := range paragraphs(a.Current.Body) {
-		doc, err := u.md.Markdown(p)
-		if err != nil {
-			return err
-		}
+		doc := u.md.Safe(p) // a bad paragraph must not make the screen a 500
 		v.Blocks = append(v.Blocks, block{Index: i, HTML: doc.HTML, Threads: byPara[i], Revision: a.CurrentRevision})
 	}
 	// Compare with the last approved revision (reviews are newest first).

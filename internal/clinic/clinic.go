@@ -524,7 +524,9 @@ func validateBranding(v *errs.Validation, b Branding) {
 	if b.PrimaryColor != "" && !colourRE.MatchString(b.PrimaryColor) {
 		v.Add("branding.primary_color", "must be a colour like #1a5f7a")
 	}
-	if b.LogoURL != "" && !strings.HasPrefix(b.LogoURL, "https://") && !strings.HasPrefix(b.LogoURL, "/") {
+	// "//host/x" is protocol-relative: another site's image, not a path.
+	if b.LogoURL != "" && (!strings.HasPrefix(b.LogoURL, "https://") && !strings.HasPrefix(b.LogoURL, "/") ||
+		strings.HasPrefix(b.LogoURL, "//") || strings.HasPrefix(b.LogoURL, "/\\") || strings.ContainsAny(b.LogoURL, "\"\\<> \t\r\n")) {
 		v.Add("branding.logo_url", "must be an https:// URL or a path starting with /")
 	}
 }
