@@ -86,4 +86,3 @@ func TestCookieWritesNeedSameOrigin(t *testing.T) {
 		}
 	})
 }
-
