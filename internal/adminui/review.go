@@ -86,13 +86,7 @@ func (u *UI) reviewRender(c *fiber.Ctx, status int, st reviewState, flash *Flash
 			v.Orphans = append(v.Orphans, t)
 		}
 	}
-	for i, p := range paragraphs(a.Current.Body) {
-		doc, err := u.md.Markdown(p)
-		if err != nil {
-			return err
-		}
-		v.Blocks = append(v.Blocks, block{Index: i, HTML: doc.HTML, Threads: byPara[i], Revision: a.CurrentRevision})
-	}
+	v.Blocks = u.reviewBlocks(paragraphs(a.Current.Body), byPara, a.CurrentRevision)
 	// Compare with the last approved revision (reviews are newest first).
 	old := ""
 	for _, r := range v.Reviews {
@@ -190,4 +184,30 @@ func (u *UI) reviewSubmit(c *fiber.Ctx) error {
 		return u.done(c, path, fmt.Sprintf("You approved revision %d (%s). A clinic admin or writer can now publish it.", v.CurrentRevision, shortHash(v.Current.ContentHash)))
 	}
 	return u.done(c, path, fmt.Sprintf("Changes requested on revision %d. The writer sees your note.", v.CurrentRevision))
+}
+
+// MaxReviewBlocks caps the commentable blocks of the review screen. A body
+// of 100,000 one-word paragraphs would otherwise carry 100,000 comment
+// forms (50 MB); beyond the cap, consecutive paragraphs share one block
+// (and its comment form, anchored at the block's first paragraph), so the
+// page grows with the text, not with the paragraph count.
+const MaxReviewBlocks = 300
+
+func (u *UI) reviewBlocks(paras []string, byPara map[int][]thread, revision int) []block {
+	per := (len(paras) + MaxReviewBlocks - 1) / MaxReviewBlocks
+	if per < 1 {
+		per = 1
+	}
+	var out []block
+	for i := 0; i < len(paras); i += per {
+		end := min(i+per, len(paras))
+		var ts []thread
+		for j := i; j < end; j++ {
+			ts = append(ts, byPara[j]...)
+		}
+		// Safe: a bad paragraph must not make the screen a 500.
+		doc := u.md.Safe(strings.Join(paras[i:end], "\n\n"))
+		out = append(out, block{Index: i, HTML: doc.HTML, Threads: ts, Revision: revision})
+	}
+	return out
 }

@@ -6,12 +6,16 @@ package api
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -194,19 +198,78 @@ func decodeOptional(c *fiber.Ctx, dst any) error {
 
 func (a *API) authenticate(c *fiber.Ctx) error {
 	tok := ""
+	fromCookie := false
 	if h := c.Get(fiber.HeaderAuthorization); strings.HasPrefix(h, "Bearer ") {
 		tok = strings.TrimSpace(strings.TrimPrefix(h, "Bearer "))
 	} else {
 		tok = c.Cookies(SessionCookie)
+		fromCookie = tok != ""
 	}
 	u, sess, err := a.Accounts.Authenticate(c.UserContext(), tok)
 	if err != nil {
 		return err
 	}
+	if fromCookie {
+		// The browser sends the cookie on cross-site requests too, so a
+		// cookie-authenticated write must prove it comes from our own
+		// pages (issue 9: a foreign form could publish). Bearer calls
+		// carry their credential explicitly and need no such proof.
+		c.Set(CSRFHeader, CSRFToken(tok))
+		if !safeMethod(c.Method()) && !sameOriginRequest(c, tok) {
+			return errs.Forbidden("csrf_failed", "cross-site request refused: send the X-CSRF-Token header or call from the same origin")
+		}
+	}
 	c.Locals("user", u)
 	c.Locals("session", sess)
 	c.Locals("token", tok)
 	return c.Next()
+}
+
+// CSRFHeader is the request and response header carrying the CSRF token
+// of a cookie session.
+const CSRFHeader = "X-CSRF-Token"
+
+// CSRFToken is the CSRF token of session token tok: a hash only the holder
+// of the cookie (or a page of ours, which gets it in the response header)
+// can know.
+func CSRFToken(tok string) string {
+	sum := sha256.Sum256([]byte("clinicpress-csrf\x00" + tok))
+	return hex.EncodeToString(sum[:16])
+}
+
+func safeMethod(m string) bool {
+	return m == fiber.MethodGet || m == fiber.MethodHead || m == fiber.MethodOptions
+}
+
+// sameOriginRequest accepts a cookie-authenticated write when it carries
+// the session's CSRF token, or when the browser says it comes from the
+// same origin (Sec-Fetch-Site, else an Origin naming this host). A request
+// with neither signal and no token is refused: browsers send Origin on
+// every cross-origin POST, so only a non-browser client lacks both, and it
+// can send the token (or a bearer header).
+func sameOriginRequest(c *fiber.Ctx, tok string) bool {
+	if t := c.Get(CSRFHeader); t != "" {
+		return subtle.ConstantTimeCompare([]byte(t), []byte(CSRFToken(tok))) == 1
+	}
+	switch c.Get("Sec-Fetch-Site") {
+	case "same-origin":
+		return originMatches(c, c.Get(fiber.HeaderOrigin), true)
+	case "":
+	default:
+		return false // cross-site, same-site (another subdomain) or none (typed URL: no writes)
+	}
+	return originMatches(c, c.Get(fiber.HeaderOrigin), false)
+}
+
+func originMatches(c *fiber.Ctx, origin string, emptyOK bool) bool {
+	if origin == "" {
+		return emptyOK
+	}
+	ou, err := url.Parse(origin)
+	if err != nil || ou.Host == "" {
+		return false
+	}
+	return strings.EqualFold(ou.Host, c.Hostname())
 }
 
 // scoped resolves the caller's scope in the URL's clinic once, before the

@@ -2,6 +2,7 @@ package article
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"regexp"
@@ -15,6 +16,7 @@ import (
 	"github.com/clinicpress/clinicpress/internal/authz"
 	"github.com/clinicpress/clinicpress/internal/clinic"
 	"github.com/clinicpress/clinicpress/internal/errs"
+	"github.com/clinicpress/clinicpress/internal/render"
 )
 
 // Limits on article fields.
@@ -52,10 +54,15 @@ func validateDraft(d *Draft, v *errs.Validation) {
 	text("title", d.Title, 1, MaxTitle)
 	text("summary", d.Summary, 0, MaxSummary)
 	text("body", d.Body, 0, MaxBody)
+	checkRenderable(v, d.Body)
 	if len(d.Tags) > MaxTags {
 		v.Add("tags", "at most %d tags", MaxTags)
 	}
 	for _, t := range d.Tags {
+		if !validTagText(t) {
+			v.Add("tags", "tags must be valid UTF-8 text without NUL or control characters")
+			break
+		}
 		if utf8.RuneCountInString(t) > MaxTag {
 			v.Add("tags", "each tag must be at most %d characters", MaxTag)
 			break
@@ -65,6 +72,34 @@ func validateDraft(d *Draft, v *errs.Validation) {
 		v.Add("slug", "must be 2 to 80 lower-case letters (any script), digits and single hyphens")
 	}
 }
+
+// checkRenderable refuses a body the renderer would refuse, with the
+// renderer's own limits (bytes, nesting, tables), so that no stored text
+// can make a live page fail later.
+func checkRenderable(v *errs.Validation, body string) {
+	switch err := render.Check(body); {
+	case err == nil:
+	case errors.Is(err, render.ErrTooLarge):
+		v.Add("body", "is too large to publish: at most %d bytes of UTF-8 (%d given)", render.MaxSourceBytes, len(body))
+	default:
+		v.Add("body", "cannot be formatted: %s", strings.TrimPrefix(err.Error(), render.ErrTooComplex.Error()+": "))
+	}
+}
+
+// validTagText reports whether a tag is valid UTF-8 without NUL or other
+// control characters (which PostgreSQL refuses or pages would carry).
+func validTagText(t string) bool {
+	if !utf8.ValidString(t) {
+		return false
+	}
+	for _, r := range t {
+		if unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
+}
+
 
 // slugRE is an article slug: words of lower-case or caseless letters (any
 // script, with their combining marks) and digits, joined by single hyphens.

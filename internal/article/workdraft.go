@@ -49,8 +49,15 @@ func (s *Service) SaveWorkingDraft(ctx context.Context, sc clinic.Scope, id int6
 	check("slug", d.Slug, 80)
 	check("summary", d.Summary, MaxSummary)
 	check("body", d.Body, MaxBody)
+	checkRenderable(&v, d.Body)
 	if len(d.Tags) > MaxTags {
 		v.Add("tags", "at most %d tags", MaxTags)
+	}
+	for _, t := range d.Tags {
+		if !validTagText(t) {
+			v.Add("tags", "tags must be valid UTF-8 text without NUL or control characters")
+			break
+		}
 	}
 	if err := v.Err(); err != nil {
 		return time.Time{}, err

@@ -524,7 +524,9 @@ func validateBranding(v *errs.Validation, b Branding) {
 	if b.PrimaryColor != "" && !colourRE.MatchString(b.PrimaryColor) {
 		v.Add("branding.primary_color", "must be a colour like #1a5f7a")
 	}
-	if b.LogoURL != "" && !strings.HasPrefix(b.LogoURL, "https://") && !strings.HasPrefix(b.LogoURL, "/") {
+	// "//host/x" is protocol-relative: another site's image, not a path.
+	if b.LogoURL != "" && (!strings.HasPrefix(b.LogoURL, "https://") && !strings.HasPrefix(b.LogoURL, "/") ||
+		strings.HasPrefix(b.LogoURL, "//") || strings.HasPrefix(b.LogoURL, "/\\") || strings.ContainsAny(b.LogoURL, "\"\\<> \t\r\n")) {
 		v.Add("branding.logo_url", "must be an https:// URL or a path starting with /")
 	}
 }
@@ -569,7 +571,60 @@ func (s *Service) AuditLog(ctx context.Context, sc Scope, f audit.Filter) ([]aud
 	if err := sc.Require(authz.ObjAudit, authz.ActRead); err != nil {
 		return nil, err
 	}
-	return audit.List(ctx, s.db.DB, sc.ClinicID(), f)
+	es, err := audit.List(ctx, s.db.DB, sc.ClinicID(), f)
+	if err != nil || sc.Can(authz.ObjMember, authz.ActManage) {
+		return es, err
+	}
+	// Writers and doctors may read the log but not the member list, so
+	// the member data the members route refuses them (emails, doctor
+	// registration numbers, profiles) is cut from what entries carry.
+	for i := range es {
+		es[i].BeforeJSON = RedactMemberData(es[i].BeforeJSON)
+		es[i].AfterJSON = RedactMemberData(es[i].AfterJSON)
+	}
+	return es, nil
+}
+
+// memberDataKeys are the JSON keys of member data only member managers
+// may read.
+var memberDataKeys = map[string]bool{"email": true, "registration_number": true, "doctor": true,
+	"credentials_expire_on": true, "invited_email": true}
+
+// RedactMemberData returns the JSON document js with every member-data key
+// (at any depth) removed; text that is not a JSON object or array is
+// returned as is. The clinic's public contact email lives under
+// "branding" and stays.
+func RedactMemberData(js string) string {
+	if js == "" || (js[0] != '{' && js[0] != '[') {
+		return js
+	}
+	var v any
+	if json.Unmarshal([]byte(js), &v) != nil {
+		return js
+	}
+	b, err := json.Marshal(redact(v, ""))
+	if err != nil {
+		return js
+	}
+	return string(b)
+}
+
+func redact(v any, parent string) any {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, val := range t {
+			if memberDataKeys[k] && parent != "branding" {
+				delete(t, k)
+				continue
+			}
+			t[k] = redact(val, k)
+		}
+	case []any:
+		for i := range t {
+			t[i] = redact(t[i], parent)
+		}
+	}
+	return v
 }
 
 // AuditActions lists the actions that occur in the clinic's audit log, for

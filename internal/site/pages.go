@@ -311,10 +311,9 @@ func (s *Site) articlePage(ctx context.Context, r req, slug string) (result, err
 	if err != nil {
 		return result{}, err
 	}
-	doc, err := s.md.Markdown(a.Body)
-	if err != nil {
-		return result{}, err
-	}
+	// Safe, not Markdown: one bad paragraph must not turn a live page
+	// into a 500 (issue 9).
+	doc := s.md.Safe(a.Body)
 	v := s.view(r, "")
 	profile := ""
 	if a.ReviewerListed {

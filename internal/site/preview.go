@@ -37,10 +37,7 @@ func (s *Site) previewPage(ctx context.Context, r req, tok string) (result, erro
 	if err != nil {
 		return result{}, err
 	}
-	doc, err := s.md.Markdown(d.Body)
-	if err != nil {
-		return result{}, err
-	}
+	doc := s.md.Safe(d.Body)
 	v := s.view(r, "")
 	av := present.ArticleView(r.base, present.FromPreview(d), doc)
 	v.Article = av

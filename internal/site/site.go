@@ -32,6 +32,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 	"golang.org/x/sync/singleflight"
 
 	"github.com/clinicpress/clinicpress/internal/article"
@@ -206,12 +207,64 @@ var (
 	pathReadyz  = []byte("/readyz")
 )
 
-// cacheKey appends the page cache key of the request to dst.
+// cacheKey appends the page cache key of the request to dst: scheme,
+// canonical host, path and only the query parameters pages read (first
+// value each, fixed order). Every other query-string or Host spelling of a
+// page (upper case, a trailing dot, a port on a clinic's own hostname,
+// ?utm_x=1...) shares one entry, so variants cannot fill the cache.
 func (s *Site) cacheKey(dst []byte, c *fiber.Ctx) []byte {
 	dst = append(dst, c.Protocol()...)
 	dst = append(dst, "://"...)
-	dst = append(dst, hostBytes(c)...)
-	return append(dst, c.Request().RequestURI()...)
+	p := c.Request().URI().PathOriginal()
+	dst = appendCanonicalHost(dst, hostBytes(c), bytes.HasPrefix(p, prefixSites))
+	dst = append(dst, p...)
+	args := c.Request().URI().QueryArgs()
+	sep := byte('?')
+	for _, k := range knownQuery {
+		if v := args.PeekBytes(k); len(v) > 0 {
+			dst = append(dst, sep)
+			dst = append(dst, k...)
+			dst = append(dst, '=')
+			dst = append(dst, url.QueryEscape(string(v))...)
+			sep = '&'
+		}
+	}
+	return dst
+}
+
+// knownQuery are the query parameters public pages read (pages.go:
+// "before" for pagination, "q" for search), in key order.
+var knownQuery = [][]byte{[]byte("before"), []byte("q")}
+
+// appendCanonicalHost appends h in lower case without a trailing dot. The
+// port is dropped for a clinic's own hostname (the page is the same on any
+// port, and its links are built from CanonicalHost too); under /sites/ it
+// is kept, as the links of those development URLs need it.
+func appendCanonicalHost(dst, h []byte, keepPort bool) []byte {
+	if !keepPort {
+		h = stripPort(h)
+	}
+	h = bytes.TrimSuffix(h, []byte("."))
+	for _, b := range h {
+		if 'A' <= b && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		dst = append(dst, b)
+	}
+	return dst
+}
+
+func stripPort(h []byte) []byte {
+	if i := bytes.LastIndexByte(h, ':'); i >= 0 && !bytes.Contains(h[i:], []byte("]")) {
+		return h[:i]
+	}
+	return h
+}
+
+// CanonicalHost is host in the form the page cache and a clinic's own
+// pages use: lower case, no trailing dot, no port.
+func CanonicalHost(host string) string {
+	return string(appendCanonicalHost(nil, []byte(host), false))
 }
 
 // handle serves one public GET or HEAD request.
@@ -261,8 +314,9 @@ func (s *Site) miss(c *fiber.Ctx, key string) error {
 			return c.Redirect(r.prefix+"/", fiber.StatusMovedPermanently)
 		}
 	} else {
-		r.clinic, err = s.clinicByHost(ctx, c.Hostname())
-		r.base = origin
+		host := CanonicalHost(c.Hostname())
+		r.clinic, err = s.clinicByHost(ctx, host)
+		r.base = c.Protocol() + "://" + host
 		r.path = rawPath
 	}
 	if err != nil {
@@ -271,7 +325,14 @@ func (s *Site) miss(c *fiber.Ctx, key string) error {
 		}
 		return s.internalError(c, err)
 	}
-	r.query, _ = url.ParseQuery(string(c.Request().URI().QueryString()))
+	// Pages see only the parameters that are part of the cache key.
+	r.query = url.Values{}
+	args := c.Request().URI().QueryArgs()
+	for _, k := range knownQuery {
+		if v := args.PeekBytes(k); len(v) > 0 {
+			r.query.Set(string(k), string(v))
+		}
+	}
 
 	// Concurrent misses of one URL render it once.
 	v, err, _ := s.flight.Do(key, func() (any, error) {
@@ -384,6 +445,36 @@ var (
 	valBr             = []byte("br")
 )
 
+// PublicCSP is the Content-Security-Policy of every public page. Pages run
+// no script at all (JSON-LD blocks are data, which script-src does not
+// govern); themes put their CSS inline with per-clinic colours, so styles
+// are allowed inline ('unsafe-inline' for style only: a hash would differ
+// per clinic and theme, and no clinic text reaches a style block except
+// the validated #rrggbb colour). Images may come from the site or any
+// https origin (logo_url); nothing may frame a public page.
+const PublicCSP = "default-src 'none'; script-src 'none'; style-src 'unsafe-inline'; img-src 'self' https: data:; " +
+	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+var (
+	hdrCSP      = []byte("Content-Security-Policy")
+	valCSP      = []byte(PublicCSP)
+	hdrXFO      = []byte(fiber.HeaderXFrameOptions)
+	valDeny     = []byte("DENY")
+	hdrNosniff  = []byte(fiber.HeaderXContentTypeOptions)
+	valNosniff  = []byte("nosniff")
+	hdrReferrer = []byte(fiber.HeaderReferrerPolicy)
+	valReferrer = []byte("strict-origin-when-cross-origin")
+)
+
+// setSecurityHeaders adds the public pages' security headers (CSP,
+// framing, nosniff, referrer policy) without allocating.
+func setSecurityHeaders(h *fasthttp.ResponseHeader) {
+	h.SetCanonical(hdrCSP, valCSP)
+	h.SetCanonical(hdrXFO, valDeny)
+	h.SetCanonical(hdrNosniff, valNosniff)
+	h.SetCanonical(hdrReferrer, valReferrer)
+}
+
 // writeEntry sends a cached entry: 304 when If-None-Match names it,
 // otherwise the best variant the client accepts. It allocates nothing.
 func writeEntry(c *fiber.Ctx, e *entry) error {
@@ -410,6 +501,7 @@ func writeEntry(c *fiber.Ctx, e *entry) error {
 		}
 	}
 	h.SetCanonical(hdrETag, tag)
+	setSecurityHeaders(h)
 	resp.SetStatusCode(e.status)
 	resp.SetBodyRaw(body)
 	return nil
@@ -423,6 +515,7 @@ func writeResult(c *fiber.Ctx, res result) error {
 	}
 	c.Set(fiber.HeaderContentType, res.ctype)
 	c.Set(fiber.HeaderCacheControl, res.cacheControl)
+	setSecurityHeaders(&c.Response().Header)
 	if res.noindex {
 		c.Set("X-Robots-Tag", "noindex")
 	}
@@ -439,6 +532,7 @@ const unknownSiteHTML = `<!doctype html>
 func unknownSite(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	c.Set(fiber.HeaderCacheControl, "no-store")
+	setSecurityHeaders(&c.Response().Header)
 	return c.Status(fiber.StatusNotFound).SendString(unknownSiteHTML)
 }
 
