@@ -73,7 +73,7 @@ type ImportedItem struct {
 	ClinicID        int64
 	Source          string
 	SourceKey       string
-	WPID            int64 `gorm:"column:wp_id"`
+	WPID            int64  `gorm:"column:wp_id"`
 	WPType          string `gorm:"column:wp_type"`
 	WPParent        int64  `gorm:"column:wp_parent"`
 	GUID            string `gorm:"column:guid"`

@@ -69,7 +69,7 @@ type ItemReport struct {
 	Action    string `json:"action"`
 	Error     string `json:"error,omitempty"`
 	// Parent is the WordPress parent page id (pages only).
-	Parent int64 `json:"wp_parent,omitempty"`
+	Parent int64  `json:"wp_parent,omitempty"`
 	Author string `json:"wp_author,omitempty"`
 	// OriginalPublishedAt is when WordPress first published it.
 	OriginalPublishedAt *time.Time `json:"original_published_at,omitempty"`
