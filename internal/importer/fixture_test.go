@@ -1,9 +1,11 @@
 package importer_test
 
 import (
+	"archive/zip"
 	"context"
 	"io"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/clinicpress/clinicpress/internal/authz"
@@ -22,12 +24,13 @@ const (
 )
 
 type fixture struct {
-	e      *testenv.Env
-	c      testenv.Clinic
-	sc     clinic.Scope
-	media  *media.Service
-	im     *importer.Importer
-	export string
+	e        *testenv.Env
+	c        testenv.Clinic
+	sc       clinic.Scope
+	media    *media.Service
+	im       *importer.Importer
+	export   string
+	progress importer.Progress
 }
 
 func newFixture(t *testing.T, d *db.DB) *fixture {
@@ -56,13 +59,40 @@ func (f *fixture) run(t *testing.T) *importer.Report {
 	}
 	defer up.Close()
 	rep, err := f.im.Run(context.Background(), f.sc, importer.Input{
-		Open:    func() (io.ReadCloser, error) { return os.Open(f.export) },
-		Uploads: up,
+		Open:     func() (io.ReadCloser, error) { return os.Open(f.export) },
+		Uploads:  up,
+		Progress: f.progress,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return rep
+}
+
+// zipEntry reads one file of the fixture's uploads archive.
+func zipEntry(t *testing.T, name string) []byte {
+	t.Helper()
+	zr, err := zip.OpenReader(uploadsPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	for _, f := range zr.File {
+		if strings.HasSuffix(f.Name, name) {
+			rc, err := f.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rc.Close()
+			b, err := io.ReadAll(rc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}
+	}
+	t.Fatalf("%s not in %s", name, uploadsPath)
+	return nil
 }
 
 func (f *fixture) article(t *testing.T, id int64) testenv.Article {
