@@ -33,7 +33,7 @@ type fixture struct {
 	progress importer.Progress
 }
 
-func newFixture(t *testing.T, d *db.DB) *fixture {
+func newFixture(t testing.TB, d *db.DB) *fixture {
 	t.Helper()
 	e := testenv.New(t, d)
 	c := e.NewClinic("lumen")
