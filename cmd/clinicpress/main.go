@@ -35,6 +35,9 @@ commands:
   demo                          seed the demo clinics (idempotent) and print their logins
   audit verify                  recompute every clinic's audit hash chain
   audit export --clinic C --article N   print an article's sign-off record as JSON
+  import wordpress --clinic C EXPORT.xml [--uploads DIR|uploads.zip]   WordPress posts and pages as drafts
+  export clinic SLUG FILE.tar   write a whole clinic (articles, audit chain, media, ...) to an archive
+  import clinic FILE.tar        verify an archive and load it as a new clinic
 
 Every flag has an environment twin: --db is CLINICPRESS_DB, --addr is
 CLINICPRESS_ADDR, and so on. Run "clinicpress <command> -h" for its flags.
@@ -97,6 +100,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		return benchCmd(ctx, args[1:], stdout)
 	case "audit":
 		return auditCmd(ctx, args[1:], stdout)
+	case "import":
+		return importCmd(ctx, args[1:], stdout)
+	case "export":
+		return exportCmd(ctx, args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

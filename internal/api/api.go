@@ -27,6 +27,7 @@ import (
 	"github.com/clinicpress/clinicpress/internal/authz"
 	"github.com/clinicpress/clinicpress/internal/clinic"
 	"github.com/clinicpress/clinicpress/internal/errs"
+	"github.com/clinicpress/clinicpress/internal/redirects"
 )
 
 // SessionCookie carries the session token for browsers.
@@ -37,6 +38,8 @@ type API struct {
 	Accounts *account.Service
 	Clinics  *clinic.Service
 	Articles *article.Service
+	// Redirects is the clinics' redirect tables.
+	Redirects *redirects.Service
 }
 
 // Register mounts every /api/v1 route on r.
@@ -82,6 +85,7 @@ func (a *API) Register(r fiber.Router) {
 	auth.Delete("/clinics/:clinic/articles/:id/previews/:preview", a.scoped(a.revokePreview))
 	auth.Get("/clinics/:clinic/articles/:id/record", a.scoped(a.record))
 	auth.Post("/clinics/:clinic/compliance/check", a.scoped(a.lint))
+	a.registerRedirects(auth)
 	auth.Get("/clinics/:clinic/reviews/due", a.scoped(a.reviewsDue))
 
 	v1.Use(func(c *fiber.Ctx) error { return errs.NotFound("API route") })

@@ -138,6 +138,19 @@ func (m *matrix) blocked() (art, string) {
 	return art{}, ""
 }
 
+type redirectOut struct {
+	ID      int64  `json:"id"`
+	From    string `json:"from"`
+	Version int    `json:"version"`
+}
+
+// redirect adds a throwaway 410 redirect to the home clinic.
+func (m *matrix) redirect() redirectOut {
+	var out redirectOut
+	m.e.MustDo("POST", "/api/v1/clinics/"+m.home.Slug+"/redirects", m.e.Platform, map[string]any{"from": "/" + m.uniq("gone"), "kind": "gone"}, 201, &out)
+	return out
+}
+
 // member adds a throwaway writer to the home clinic and returns its id.
 func (m *matrix) member() int64 {
 	var out struct {
@@ -275,6 +288,25 @@ var matrixRows = []matrixRow{
 	{"POST", "/api/v1/clinics/:clinic/compliance/check", func(m *matrix, who caller) cell {
 		return cell{url: "/api/v1/clinics/" + m.home.Slug + "/compliance/check", body: map[string]any{"title": "T", "body": "Guaranteed results."}}
 	}, [nCallers]int{401, 200, 200, 200, 404, 404, 404, 403}},
+	{"GET", "/api/v1/clinics/:clinic/redirects", func(m *matrix, who caller) cell {
+		return cell{url: "/api/v1/clinics/" + m.home.Slug + "/redirects"}
+	}, [nCallers]int{401, 403, 403, 200, 404, 404, 404, 200}},
+	{"POST", "/api/v1/clinics/:clinic/redirects", func(m *matrix, who caller) cell {
+		return cell{url: "/api/v1/clinics/" + m.home.Slug + "/redirects", body: map[string]any{"from": "/" + m.uniq("old"), "kind": "gone"}}
+	}, [nCallers]int{401, 403, 403, 201, 404, 404, 404, 201}},
+	{"POST", "/api/v1/clinics/:clinic/redirects/import", func(m *matrix, who caller) cell {
+		return cell{url: "/api/v1/clinics/" + m.home.Slug + "/redirects/import", body: map[string]any{"csv": "/" + m.uniq("csv") + ",410\n"}}
+	}, [nCallers]int{401, 403, 403, 200, 404, 404, 404, 200}},
+	{"GET", "/api/v1/clinics/:clinic/redirects/:id", func(m *matrix, who caller) cell {
+		return cell{url: fmt.Sprintf("/api/v1/clinics/%s/redirects/%d", m.home.Slug, m.redirect().ID)}
+	}, [nCallers]int{401, 403, 403, 200, 404, 404, 404, 200}},
+	{"PATCH", "/api/v1/clinics/:clinic/redirects/:id", func(m *matrix, who caller) cell {
+		r := m.redirect()
+		return cell{url: fmt.Sprintf("/api/v1/clinics/%s/redirects/%d", m.home.Slug, r.ID), body: map[string]any{"from": r.From, "kind": "path", "target": "/", "version": r.Version}}
+	}, [nCallers]int{401, 403, 403, 200, 404, 404, 404, 200}},
+	{"DELETE", "/api/v1/clinics/:clinic/redirects/:id", func(m *matrix, who caller) cell {
+		return cell{url: fmt.Sprintf("/api/v1/clinics/%s/redirects/%d", m.home.Slug, m.redirect().ID)}
+	}, [nCallers]int{401, 403, 403, 204, 404, 404, 404, 204}},
 	{"GET", "/api/v1/clinics/:clinic/reviews/due", func(m *matrix, who caller) cell {
 		return cell{url: "/api/v1/clinics/" + m.home.Slug + "/reviews/due"}
 	}, [nCallers]int{401, 200, 200, 200, 404, 404, 404, 403}},

@@ -57,6 +57,12 @@ var operations = []operation{
 	{"POST", "/api/v1/clinics/{clinic}/articles/{id}/acknowledgements", "Acknowledge a blocking advertising-rule finding of the current revision, with a reason", "doctor", "Acknowledgement", "Article", "200"},
 	{"GET", "/api/v1/clinics/{clinic}/articles/{id}/record", "Regulator-ready sign-off record (JSON; HTML with ?format=html)", "members", "", "Record", "200"},
 	{"POST", "/api/v1/clinics/{clinic}/compliance/check", "Check text against the clinic's advertising rules without saving", "members", "LintRequest", "LintResult", "200"},
+	{"GET", "/api/v1/clinics/{clinic}/redirects", "The clinic's redirect table with hit counts", "clinic admin", "", "RedirectList", "200"},
+	{"POST", "/api/v1/clinics/{clinic}/redirects", "Add a redirect: old path to an article (301 once live), a same-site path (301) or gone (410); loops and other hosts are refused", "clinic admin", "NewRedirect", "Redirect", "201"},
+	{"POST", "/api/v1/clinics/{clinic}/redirects/import", "Add redirects from CSV lines from,target (target a path, 410 or article:ID); as text/csv or {\"csv\": ...}", "clinic admin", "RedirectCSV", "RedirectCSVResult", "200"},
+	{"GET", "/api/v1/clinics/{clinic}/redirects/{id}", "One redirect", "clinic admin", "", "Redirect", "200"},
+	{"PATCH", "/api/v1/clinics/{clinic}/redirects/{id}", "Change a redirect (all fields and version)", "clinic admin", "NewRedirect", "Redirect", "200"},
+	{"DELETE", "/api/v1/clinics/{clinic}/redirects/{id}", "Delete a redirect", "clinic admin", "", "", "204"},
 	{"GET", "/api/v1/clinics/{clinic}/reviews/due", "Articles awaiting review and live articles whose re-review is due within 30 days", "members", "", "ReviewQueue", "200"},
 }
 
@@ -83,6 +89,15 @@ func list(key, item string) map[string]any {
 }
 
 var schemas = map[string]any{
+	"NewRedirect": obj(map[string]any{"from": str, "kind": map[string]any{"enum": []string{"article", "path", "gone"}},
+		"article_id": nullInt, "target": str, "version": integer}, "from", "kind"),
+	"Redirect": map[string]any{"type": "object", "properties": map[string]any{"id": integer, "from": str, "kind": str, "article_id": nullInt,
+		"target": str, "origin": str, "hits": integer, "last_hit_at": map[string]any{"type": []string{"string", "null"}, "format": "date-time"},
+		"version": integer, "created_at": dateTime, "updated_at": dateTime}},
+	"RedirectList": list("redirects", "Redirect"),
+	"RedirectCSV":  obj(map[string]any{"csv": str}, "csv"),
+	"RedirectCSVResult": map[string]any{"type": "object", "properties": map[string]any{"created": integer,
+		"skipped": map[string]any{"type": "array", "items": obj(map[string]any{"line": integer, "error": str})}}},
 	"Problem": map[string]any{"type": "object", "properties": map[string]any{"type": str, "title": str, "status": integer,
 		"detail": str, "code": str, "errors": map[string]any{"type": "array", "items": obj(map[string]any{"field": str, "message": str})}},
 		"required": []string{"type", "title", "status", "detail", "code"}},

@@ -18,6 +18,7 @@ import (
 	"github.com/clinicpress/clinicpress/internal/clinic"
 	"github.com/clinicpress/clinicpress/internal/db"
 	"github.com/clinicpress/clinicpress/internal/jobs"
+	"github.com/clinicpress/clinicpress/internal/redirects"
 	"github.com/clinicpress/clinicpress/internal/server"
 	"github.com/clinicpress/clinicpress/internal/site"
 	"github.com/clinicpress/clinicpress/internal/theme"
@@ -46,6 +47,8 @@ type App struct {
 	Site     *site.Site
 	HTTP     *fiber.App
 	Jobs     *jobs.Queue
+	// Redirects is each clinic's redirect table (old URLs, 410s).
+	Redirects *redirects.Service
 
 	mu        sync.RWMutex
 	listeners []func(clinicID int64)
@@ -89,8 +92,9 @@ func Build(ctx context.Context, cfg Config) (*App, error) {
 	a.Clinics = clinic.New(cfg.DB, z, a.Accounts, eng, cfg.Now, a.changed)
 	a.Articles = article.New(cfg.DB, a.Clinics, cfg.Now, a.changed)
 
-	apiPart := &api.API{Accounts: a.Accounts, Clinics: a.Clinics, Articles: a.Articles}
-	a.Site = site.New(site.Config{DB: cfg.DB, Clinics: a.Clinics, Articles: a.Articles, Themes: eng, Now: cfg.Now})
+	a.Redirects = redirects.New(cfg.DB, a.Clinics, cfg.Now)
+	apiPart := &api.API{Accounts: a.Accounts, Clinics: a.Clinics, Articles: a.Articles, Redirects: a.Redirects}
+	a.Site = site.New(site.Config{DB: cfg.DB, Clinics: a.Clinics, Articles: a.Articles, Themes: eng, Now: cfg.Now, Redirects: a.Redirects})
 	a.OnChange(a.Site.Changed)
 	// Background work: River periodic jobs run once per period across all
 	// instances (the leader enqueues them); the site-epoch poll refreshes

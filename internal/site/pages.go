@@ -30,6 +30,8 @@ const maxReviewed = 50
 func (s *Site) route(ctx context.Context, r req) (result, error) {
 	p := r.path
 	switch {
+	case p == "/" && wpQuery(r):
+		return s.fallback(ctx, r)
 	case p == "/":
 		return s.home(ctx, r)
 	case strings.HasPrefix(p, "/articles/"):
@@ -67,7 +69,7 @@ func (s *Site) route(ctx context.Context, r req) (result, error) {
 		}
 		return s.previewPage(ctx, r, tok)
 	}
-	return s.notFound(r)
+	return s.fallback(ctx, r)
 }
 
 // segment returns the one unescaped path segment after prefix.
@@ -306,7 +308,7 @@ func (s *Site) searchPage(ctx context.Context, r req) (result, error) {
 func (s *Site) articlePage(ctx context.Context, r req, slug string) (result, error) {
 	a, err := s.live.Article(ctx, r.clinic.ID, slug)
 	if errors.Is(err, live.ErrNotFound) {
-		return s.notFound(r)
+		return s.articleMissing(ctx, r, slug)
 	}
 	if err != nil {
 		return result{}, err

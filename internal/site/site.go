@@ -40,6 +40,7 @@ import (
 	"github.com/clinicpress/clinicpress/internal/db"
 	"github.com/clinicpress/clinicpress/internal/errs"
 	"github.com/clinicpress/clinicpress/internal/live"
+	"github.com/clinicpress/clinicpress/internal/redirects"
 	"github.com/clinicpress/clinicpress/internal/render"
 	"github.com/clinicpress/clinicpress/internal/theme"
 )
@@ -50,7 +51,9 @@ type Config struct {
 	Clinics  *clinic.Service
 	Articles *article.Service // access checks for preview links
 	Themes   *theme.Engine
-	Now      func() time.Time // nil: the wall clock
+	// Redirects answers paths no page serves (nil: plain 404s).
+	Redirects *redirects.Service
+	Now       func() time.Time // nil: the wall clock
 	// CacheBytes caps the page cache (default 48 MiB); CacheEntries caps
 	// its number of pages (default 20,000); CacheTTL is how long a page may
 	// stay cached without any change (default 5 minutes).
@@ -61,14 +64,15 @@ type Config struct {
 
 // Site is the public-site part of the HTTP app.
 type Site struct {
-	live     *live.Store
-	clinics  *clinic.Service
-	articles *article.Service
-	themes   *theme.Engine
-	md       *render.Renderer
-	now      func() time.Time
-	cache    *pageCache
-	flight   singleflight.Group
+	live      *live.Store
+	clinics   *clinic.Service
+	articles  *article.Service
+	themes    *theme.Engine
+	redirects *redirects.Service
+	md        *render.Renderer
+	now       func() time.Time
+	cache     *pageCache
+	flight    singleflight.Group
 
 	infoMu  sync.RWMutex
 	byHost  map[string]*clinic.Clinic
@@ -93,7 +97,8 @@ func New(cfg Config) *Site {
 	}
 	return &Site{
 		live: live.New(cfg.DB), clinics: cfg.Clinics, articles: cfg.Articles, themes: cfg.Themes,
-		md: render.New(), now: cfg.Now, cache: newPageCache(cfg.CacheBytes, cfg.CacheEntries, cfg.CacheTTL),
+		redirects: cfg.Redirects,
+		md:        render.New(), now: cfg.Now, cache: newPageCache(cfg.CacheBytes, cfg.CacheEntries, cfg.CacheTTL),
 		byHost: map[string]*clinic.Clinic{}, bySlug: map[string]*clinic.Clinic{},
 	}
 }
