@@ -23,6 +23,7 @@ import (
 	"github.com/clinicpress/clinicpress/internal/authz"
 	"github.com/clinicpress/clinicpress/internal/clinic"
 	"github.com/clinicpress/clinicpress/internal/errs"
+	"github.com/clinicpress/clinicpress/internal/jobs"
 )
 
 // SessionCookie carries the session token for browsers.
@@ -33,6 +34,7 @@ type API struct {
 	Accounts *account.Service
 	Clinics  *clinic.Service
 	Articles *article.Service
+	Jobs     *jobs.Queue // the failed-jobs list; nil answers an empty one
 }
 
 // Register mounts every /api/v1 route on r.
@@ -68,6 +70,7 @@ func (a *API) Register(r fiber.Router) {
 	auth.Post("/clinics/:clinic/articles/:id/publish", a.scoped(a.publish))
 	auth.Post("/clinics/:clinic/articles/:id/unpublish", a.scoped(a.unpublish))
 	auth.Post("/clinics/:clinic/articles/:id/cancel-schedule", a.scoped(a.cancelSchedule))
+	auth.Post("/clinics/:clinic/articles/:id/cancel-unpublish", a.scoped(a.cancelUnpublish))
 	auth.Post("/clinics/:clinic/articles/:id/archive", a.scoped(a.archive))
 	auth.Post("/clinics/:clinic/articles/:id/restore", a.scoped(a.restore))
 	auth.Get("/clinics/:clinic/articles/:id/audit", a.scoped(a.articleAudit))
@@ -79,6 +82,7 @@ func (a *API) Register(r fiber.Router) {
 	auth.Get("/clinics/:clinic/articles/:id/record", a.scoped(a.record))
 	auth.Post("/clinics/:clinic/compliance/check", a.scoped(a.lint))
 	auth.Get("/clinics/:clinic/reviews/due", a.scoped(a.reviewsDue))
+	auth.Get("/clinics/:clinic/jobs/failed", a.scoped(a.failedJobs))
 
 	v1.Use(func(c *fiber.Ctx) error { return errs.NotFound("API route") })
 }

@@ -207,6 +207,11 @@ func (s *Service) newRevision(tx *gorm.DB, actor authz.Actor, c clinic.Clinic, a
 	if err := save(tx, a, a.Version); err != nil {
 		return err
 	}
+	if wasScheduled { // an edit voids the schedule: its job goes too
+		if err := s.cancelJobs(tx, *a, JobPublish); err != nil {
+			return err
+		}
+	}
 	action := "article.revised"
 	if restoredFrom != nil {
 		action = "article.restored"
