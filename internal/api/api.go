@@ -27,6 +27,7 @@ import (
 	"github.com/clinicpress/clinicpress/internal/authz"
 	"github.com/clinicpress/clinicpress/internal/clinic"
 	"github.com/clinicpress/clinicpress/internal/errs"
+	"github.com/clinicpress/clinicpress/internal/jobs"
 	"github.com/clinicpress/clinicpress/internal/redirects"
 )
 
@@ -40,6 +41,7 @@ type API struct {
 	Articles *article.Service
 	// Redirects is the clinics' redirect tables.
 	Redirects *redirects.Service
+	Jobs      *jobs.Queue // the failed-jobs list; nil answers an empty one
 }
 
 // Register mounts every /api/v1 route on r.
@@ -75,6 +77,7 @@ func (a *API) Register(r fiber.Router) {
 	auth.Post("/clinics/:clinic/articles/:id/publish", a.scoped(a.publish))
 	auth.Post("/clinics/:clinic/articles/:id/unpublish", a.scoped(a.unpublish))
 	auth.Post("/clinics/:clinic/articles/:id/cancel-schedule", a.scoped(a.cancelSchedule))
+	auth.Post("/clinics/:clinic/articles/:id/cancel-unpublish", a.scoped(a.cancelUnpublish))
 	auth.Post("/clinics/:clinic/articles/:id/archive", a.scoped(a.archive))
 	auth.Post("/clinics/:clinic/articles/:id/restore", a.scoped(a.restore))
 	auth.Get("/clinics/:clinic/articles/:id/audit", a.scoped(a.articleAudit))
@@ -87,6 +90,7 @@ func (a *API) Register(r fiber.Router) {
 	auth.Post("/clinics/:clinic/compliance/check", a.scoped(a.lint))
 	a.registerRedirects(auth)
 	auth.Get("/clinics/:clinic/reviews/due", a.scoped(a.reviewsDue))
+	auth.Get("/clinics/:clinic/jobs/failed", a.scoped(a.failedJobs))
 
 	v1.Use(func(c *fiber.Ctx) error { return errs.NotFound("API route") })
 }

@@ -274,6 +274,7 @@ type articleJSON struct {
 	LiveApproval *approvalJSON `json:"live_approval"`
 	PublishedAt  *time.Time    `json:"published_at"`
 	ScheduledAt  *time.Time    `json:"scheduled_at"`
+	UnpublishAt  *time.Time    `json:"unpublish_at"`
 	ReviewDueAt  *time.Time    `json:"review_due_at"`
 	CreatedAt    time.Time     `json:"created_at"`
 	UpdatedAt    time.Time     `json:"updated_at"`
@@ -285,7 +286,7 @@ func articleOut(clinicSlug string, v article.View) articleJSON {
 		Revision: v.CurrentRevision, ContentHash: v.Current.ContentHash, LiveRevision: v.LiveRevision,
 		Title: v.Current.Title, Summary: v.Current.Summary, Body: v.Current.Body, Tags: v.Current.Tags,
 		Author: v.AuthorName, RevisedBy: v.Current.AuthorName, Approval: approvalOut(v.Approval), LiveApproval: approvalOut(v.Live),
-		PublishedAt: v.PublishedAt, ScheduledAt: v.ScheduledAt, ReviewDueAt: v.ReviewDueAt, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt,
+		PublishedAt: v.PublishedAt, ScheduledAt: v.ScheduledAt, UnpublishAt: v.UnpublishAt, ReviewDueAt: v.ReviewDueAt, CreatedAt: v.CreatedAt, UpdatedAt: v.UpdatedAt,
 		Findings: findingsOut(v)}
 }
 
@@ -442,12 +443,6 @@ func (a *API) transition(c *fiber.Ctx, fn func(id int64, version *int) (article.
 func (a *API) submit(c *fiber.Ctx, sc clinic.Scope) error {
 	return a.transition(c, func(id int64, ver *int) (article.View, error) {
 		return a.Articles.Submit(c.UserContext(), sc, id, ver)
-	})
-}
-
-func (a *API) unpublish(c *fiber.Ctx, sc clinic.Scope) error {
-	return a.transition(c, func(id int64, ver *int) (article.View, error) {
-		return a.Articles.Unpublish(c.UserContext(), sc, id, ver)
 	})
 }
 

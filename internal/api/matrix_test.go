@@ -268,6 +268,11 @@ var matrixRows = []matrixRow{
 		a := m.published()
 		return cell{url: path(m.home.Slug, a.ID, "/unpublish"), body: map[string]any{"version": a.Version}}
 	}, [nCallers]int{401, 403, 403, 200, 404, 404, 404, 403}},
+	{"POST", "/api/v1/clinics/:clinic/articles/:id/cancel-unpublish", func(m *matrix, who caller) cell {
+		a := m.published()
+		m.e.MustDo("POST", path(m.home.Slug, a.ID, "/unpublish"), m.home.Admin, map[string]any{"at": m.e.Clock.Now().Add(time.Hour)}, 200, &a)
+		return cell{url: path(m.home.Slug, a.ID, "/cancel-unpublish"), body: map[string]any{"version": a.Version}}
+	}, [nCallers]int{401, 403, 403, 200, 404, 404, 404, 403}},
 	{"POST", "/api/v1/clinics/:clinic/articles/:id/archive", func(m *matrix, who caller) cell {
 		a := m.draft()
 		return cell{url: path(m.home.Slug, a.ID, "/archive"), body: map[string]any{"version": a.Version}}
@@ -307,6 +312,9 @@ var matrixRows = []matrixRow{
 	{"DELETE", "/api/v1/clinics/:clinic/redirects/:id", func(m *matrix, who caller) cell {
 		return cell{url: fmt.Sprintf("/api/v1/clinics/%s/redirects/%d", m.home.Slug, m.redirect().ID)}
 	}, [nCallers]int{401, 403, 403, 204, 404, 404, 404, 204}},
+	{"GET", "/api/v1/clinics/:clinic/jobs/failed", func(m *matrix, who caller) cell {
+		return cell{url: "/api/v1/clinics/" + m.home.Slug + "/jobs/failed"}
+	}, [nCallers]int{401, 403, 403, 200, 404, 404, 404, 200}},
 	{"GET", "/api/v1/clinics/:clinic/reviews/due", func(m *matrix, who caller) cell {
 		return cell{url: "/api/v1/clinics/" + m.home.Slug + "/reviews/due"}
 	}, [nCallers]int{401, 200, 200, 200, 404, 404, 404, 403}},

@@ -4,7 +4,9 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -97,12 +99,28 @@ func Build(ctx context.Context, cfg Config) (*App, error) {
 	a.Site = site.New(site.Config{DB: cfg.DB, Clinics: a.Clinics, Articles: a.Articles, Themes: eng, Now: cfg.Now, Redirects: a.Redirects})
 	a.OnChange(a.Site.Changed)
 	// Background work: River periodic jobs run once per period across all
-	// instances (the leader enqueues them); the site-epoch poll refreshes
-	// this instance's cache, so every instance runs it for itself.
+	// instances (the leader enqueues them); the per-article publish and
+	// unpublish jobs are inserted by the article service in the schedule's
+	// own transaction; the site-epoch poll refreshes this instance's cache,
+	// so every instance runs it for itself.
+	fire := func(fn func(ctx context.Context, clinicID, articleID int64) error) jobs.ArticleFunc {
+		return func(ctx context.Context, clinicID, articleID int64) error {
+			err := fn(ctx, clinicID, articleID)
+			if d, ok := article.NotDue(err); ok {
+				return jobs.Snooze(d)
+			}
+			return err
+		}
+	}
 	a.Jobs, err = jobs.New(jobs.Config{
-		DB: cfg.DB,
+		DB:               cfg.DB,
+		PublishArticle:   fire(a.Articles.FirePublish),
+		UnpublishArticle: fire(a.Articles.FireUnpublish),
+		OnDiscard:        a.jobGaveUp,
 		Periodic: []jobs.Periodic{
-			{Kind: "scheduled_publish", Interval: 15 * time.Second, Run: a.Articles.FireScheduled},
+			// Safety net only: each schedule has its own job; this scan
+			// catches one whose job is gone (discarded, restored backup).
+			{Kind: "scheduled_publish", Interval: 10 * time.Minute, Run: a.Articles.SweepSchedules},
 			{Kind: "review_overdue", Interval: 5 * time.Minute, Run: a.Articles.ApplyOverdue},
 			{Kind: "sweep_sessions", Interval: time.Hour, Run: a.Accounts.Sweep},
 		},
@@ -111,6 +129,8 @@ func Build(ctx context.Context, cfg Config) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
+	a.Articles.UseScheduler(a.Jobs)
+	apiPart.Jobs = a.Jobs
 
 	// Parts are mounted in order; the public site's catch-all goes last.
 	parts := []server.Part{
@@ -123,4 +143,20 @@ func Build(ctx context.Context, cfg Config) (*App, error) {
 	// write (a full disk reports not ready).
 	a.HTTP = server.New(server.Config{TrustedProxies: cfg.TrustedProxies, Ready: server.ReadyAll{cfg.DB, a.Accounts}, Before: a.Site.CachedHit}, parts...)
 	return a, nil
+}
+
+// jobGaveUp records a per-article job that gave up in the article's audit
+// trail; other jobs are only logged (by the queue).
+func (a *App) jobGaveUp(ctx context.Context, f jobs.Failure) {
+	if f.Kind != jobs.KindPublishArticle && f.Kind != jobs.KindUnpublishArticle {
+		return
+	}
+	var args jobs.PublishArticleArgs
+	if err := json.Unmarshal(f.Args, &args); err != nil || args.ArticleID == 0 {
+		slog.Error("failed job without an article", "job_id", f.JobID, "kind", f.Kind)
+		return
+	}
+	if err := a.Articles.RecordJobFailure(context.WithoutCancel(ctx), args.ClinicID, args.ArticleID, f.Kind, f.Attempt, f.Error); err != nil {
+		slog.Error("recording a failed job", "job_id", f.JobID, "kind", f.Kind, "err", err)
+	}
 }

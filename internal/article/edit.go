@@ -100,7 +100,6 @@ func validTagText(t string) bool {
 	return true
 }
 
-
 // slugRE is an article slug: words of lower-case or caseless letters (any
 // script, with their combining marks) and digits, joined by single hyphens.
 var slugRE = regexp.MustCompile(`^[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{Nd}]+(?:-[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{Nd}]+)*$`)
@@ -270,6 +269,11 @@ func (s *Service) newRevision(tx *gorm.DB, actor authz.Actor, c clinic.Clinic, a
 	a.UpdatedAt = now
 	if err := save(tx, a, a.Version); err != nil {
 		return err
+	}
+	if wasScheduled { // an edit voids the schedule: its job goes too
+		if err := s.cancelJobs(tx, *a, JobPublish); err != nil {
+			return err
+		}
 	}
 	action := "article.revised"
 	if restoredFrom != nil {

@@ -59,6 +59,7 @@ type Article struct {
 	FirstPublishedAt *time.Time
 	PublishedAt      *time.Time
 	ScheduledAt      *time.Time
+	UnpublishAt      *time.Time // a scheduled unpublish of the live revision
 	ReviewDueAt      *time.Time
 	CreatedAt        time.Time
 	UpdatedAt        time.Time

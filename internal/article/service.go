@@ -22,6 +22,60 @@ type Service struct {
 	proj    projection.Writer
 	now     func() time.Time
 	changed func(clinicID int64)
+	sched   Scheduler
+	onEvent func(action string)
+}
+
+// Scheduler puts the per-article timed transitions on the job queue inside
+// the domain's transaction (implemented by *jobs.Queue): the job exists if
+// and only if the schedule commits.
+type Scheduler interface {
+	SchedulePublishTx(ctx context.Context, tx *gorm.DB, clinicID, articleID int64, at time.Time) error
+	ScheduleUnpublishTx(ctx context.Context, tx *gorm.DB, clinicID, articleID int64, at time.Time) error
+	CancelTx(ctx context.Context, tx *gorm.DB, kind string, clinicID, articleID int64) (int, error)
+}
+
+// Job kinds the Scheduler is asked to cancel (the same names as in
+// internal/jobs).
+const (
+	JobPublish   = "publish_article"
+	JobUnpublish = "unpublish_article"
+)
+
+// UseScheduler makes schedules go through sch (app.Build wires the River
+// queue; without one, only the safety-net scan fires schedules).
+func (s *Service) UseScheduler(sch Scheduler) { s.sched = sch }
+
+// OnEvent registers fn, called with every workflow audit action this
+// service records (for metrics; it runs inside the transaction, so it
+// must be quick and may count an action whose transaction then rolls back).
+func (s *Service) OnEvent(fn func(action string)) { s.onEvent = fn }
+
+func (s *Service) schedulePublish(tx *gorm.DB, a Article, at time.Time) error {
+	if s.sched == nil {
+		return nil
+	}
+	return s.sched.SchedulePublishTx(tx.Statement.Context, tx, a.ClinicID, a.ID, at)
+}
+
+func (s *Service) scheduleUnpublish(tx *gorm.DB, a Article, at time.Time) error {
+	if s.sched == nil {
+		return nil
+	}
+	return s.sched.ScheduleUnpublishTx(tx.Statement.Context, tx, a.ClinicID, a.ID, at)
+}
+
+// cancelJobs cancels the article's waiting jobs of the given kinds.
+func (s *Service) cancelJobs(tx *gorm.DB, a Article, kinds ...string) error {
+	if s.sched == nil {
+		return nil
+	}
+	for _, k := range kinds {
+		if _, err := s.sched.CancelTx(tx.Statement.Context, tx, k, a.ClinicID, a.ID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // New returns a Service. changed, if set, is called after a transaction that

@@ -86,6 +86,9 @@ func viewTx(tx *gorm.DB, a Article) (View, error) {
 }
 
 func (s *Service) record(tx *gorm.DB, actor authz.Actor, a Article, action string, from, to int, before, after any) error {
+	if s.onEvent != nil {
+		s.onEvent(action)
+	}
 	return audit.Record(tx, audit.Change{ClinicID: a.ClinicID, ActorID: actor.UserID, Action: action,
 		TargetType: "article", TargetID: a.ID, ArticleID: a.ID, FromRevision: from, ToRevision: to,
 		Before: before, After: after, RequestID: actor.RequestID, At: s.clock()})
@@ -93,8 +96,12 @@ func (s *Service) record(tx *gorm.DB, actor authz.Actor, a Article, action strin
 
 // snapshot is what audit entries record of an article's state.
 func snapshot(a Article) map[string]any {
-	return map[string]any{"status": a.Status, "version": a.Version, "revision": a.CurrentRevision,
+	m := map[string]any{"status": a.Status, "version": a.Version, "revision": a.CurrentRevision,
 		"live_revision": a.LiveRevision, "approval_id": a.ApprovalID, "scheduled_at": a.ScheduledAt}
+	if a.UnpublishAt != nil {
+		m["unpublish_at"] = a.UnpublishAt
+	}
+	return m
 }
 
 // save writes a's workflow fields if nobody changed the row since it was
@@ -103,7 +110,7 @@ func save(tx *gorm.DB, a *Article, from int) error {
 	a.Version = from + 1
 	res := tx.Model(&Article{}).Where("id = ? AND clinic_id = ? AND version = ?", a.ID, a.ClinicID, from).
 		Select("slug", "status", "version", "current_revision", "live_revision", "approval_id", "live_approval_id",
-			"first_published_at", "published_at", "scheduled_at", "review_due_at", "updated_at").Updates(a)
+			"first_published_at", "published_at", "scheduled_at", "unpublish_at", "review_due_at", "updated_at").Updates(a)
 	if res.Error != nil {
 		return res.Error
 	}

@@ -85,6 +85,17 @@ type Failure struct {
 	At       time.Time
 }
 
+// ArticleID is the article_id argument of a per-article job (0 for others).
+func (f Failure) ArticleID() int64 {
+	var a struct {
+		ArticleID int64 `json:"article_id"`
+	}
+	if json.Unmarshal(f.Args, &a) != nil {
+		return 0
+	}
+	return a.ArticleID
+}
+
 // Config builds a Queue.
 type Config struct {
 	DB *db.DB
