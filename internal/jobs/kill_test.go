@@ -102,7 +102,8 @@ func TestScheduledJobSurvivesKilledInstance(t *testing.T) {
 	if n := pub.count(9, 90); n != 1 {
 		t.Fatalf("job ran %d times on the survivor", n)
 	}
-	if l := leader(t, d); l != "survivor" {
-		t.Fatalf("leader %q after the kill", l)
-	}
+	// Any instance works due jobs; leadership (periodic jobs) passes to the
+	// survivor only when the dead leader's term runs out, which may be
+	// after the job completed.
+	waitFor(t, "the survivor to take over leadership", func() bool { return leader(t, d) == "survivor" })
 }

@@ -13,11 +13,15 @@ func TestMigrationRollsBack(t *testing.T) {
 	testenv.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		w := newWorld(t, d, Options{})
 		upload(t, w, w.a, "a.png", pngOf(t, gradient(20, 10)), "x")
-		if err := d.MigrateDown(ctx); err != nil {
-			t.Fatal(err)
-		}
-		if d.Exec(`SELECT 1 FROM media`).Error == nil {
-			t.Fatal("media table survived the down migration")
+		// Later migrations roll back first; 00009 (media) is reached
+		// within a few steps, and its down removes the table.
+		for i := 0; d.Exec(`SELECT 1 FROM media`).Error == nil; i++ {
+			if i == 20 {
+				t.Fatal("media table survived the down migrations")
+			}
+			if err := d.MigrateDown(ctx); err != nil {
+				t.Fatal(err)
+			}
 		}
 		if err := d.MigrateUp(ctx); err != nil {
 			t.Fatal(err)

@@ -238,8 +238,9 @@ func (s *Site) cacheKey(dst []byte, c *fiber.Ctx) []byte {
 }
 
 // knownQuery are the query parameters public pages read (pages.go:
-// "before" for pagination, "q" for search), in key order.
-var knownQuery = [][]byte{[]byte("before"), []byte("q")}
+// "before" for pagination, "q" for search; redirects.go: WordPress's id
+// links "attachment_id", "p" and "page_id"), in key order.
+var knownQuery = [][]byte{[]byte("attachment_id"), []byte("before"), []byte("p"), []byte("page_id"), []byte("q")}
 
 // appendCanonicalHost appends h in lower case without a trailing dot. The
 // port is dropped for a clinic's own hostname (the page is the same on any
