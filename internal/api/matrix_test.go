@@ -437,6 +437,9 @@ func TestForeignIDs(t *testing.T) {
 		articleRE := regexp.MustCompile(`/articles/\d+`)
 		memberRE := regexp.MustCompile(`/members/\d+`)
 		previewRE := regexp.MustCompile(`/previews/\d+`)
+		redirectRE := regexp.MustCompile(`/redirects/\d+`)
+		var fr struct{ ID int64 }
+		e.MustDo("POST", "/api/v1/clinics/"+m.other.Slug+"/redirects", m.other.Admin, map[string]any{"from": "/foreign-old", "kind": "gone"}, 201, &fr)
 		n := 0
 		for _, r := range matrixRows {
 			if !strings.Contains(r.path, "/:id") && !strings.Contains(r.path, "/:user") {
@@ -448,6 +451,8 @@ func TestForeignIDs(t *testing.T) {
 				switch {
 				case strings.Contains(r.path, "/:preview"):
 					u = previewRE.ReplaceAllString(u, fmt.Sprintf("/previews/%d", p.ID))
+				case strings.Contains(r.path, "/redirects/:id"):
+					u = redirectRE.ReplaceAllString(u, fmt.Sprintf("/redirects/%d", fr.ID))
 				case strings.Contains(r.path, "/:user"):
 					u = memberRE.ReplaceAllString(u, fmt.Sprintf("/members/%d", m.other.WriterID))
 				default:

@@ -476,7 +476,12 @@ func TestNonLiveNeverPublic(t *testing.T) {
 				if strings.Contains(all, h.word) || strings.Contains(all, h.a.Slug) {
 					t.Errorf("%s article appears on a public page", h.state)
 				}
-				if r := get(t, e, base.host, base.prefix+"/articles/"+h.a.Slug); r.Status != 404 || strings.Contains(string(r.Body), h.word) {
+				// Taken down after being live: 410 Gone; never live: 404.
+				want := 404
+				if h.state == "unpublished" || h.state == "archived" {
+					want = 410
+				}
+				if r := get(t, e, base.host, base.prefix+"/articles/"+h.a.Slug); r.Status != want || strings.Contains(string(r.Body), h.word) {
 					t.Errorf("%s article URL: %d", h.state, r.Status)
 				}
 				if r := get(t, e, base.host, base.prefix+"/tags/only"+strings.ReplaceAll(h.state, "_", "")); r.Status != 404 {
@@ -536,7 +541,7 @@ func TestCacheInvalidation(t *testing.T) {
 		if strings.Contains(mustGet(t, e, "/sites/pores/", 200), "Second article") {
 			t.Fatal("unpublish not visible on the next request")
 		}
-		mustGet(t, e, "/sites/pores/articles/"+second.Slug, 404)
+		mustGet(t, e, "/sites/pores/articles/"+second.Slug, 410) // taken down: Gone
 		// Scheduled publishing firing.
 		third := write(e, c, "Third article", "gamma", "skin")
 		submit(e, c, &third)
