@@ -15,6 +15,7 @@ import (
 	"github.com/clinicpress/clinicpress/internal/app"
 	"github.com/clinicpress/clinicpress/internal/authz"
 	"github.com/clinicpress/clinicpress/internal/clinic"
+	"github.com/clinicpress/clinicpress/internal/clinicarchive"
 	"github.com/clinicpress/clinicpress/internal/importer"
 	"github.com/clinicpress/clinicpress/internal/media"
 	"github.com/clinicpress/clinicpress/internal/mediastore"
@@ -169,9 +170,93 @@ func importCmd(ctx context.Context, args []string, stdout io.Writer) error {
 }
 
 func exportCmd(ctx context.Context, args []string, stdout io.Writer) error {
-	return errors.New("export clinic: not built yet")
+	if len(args) == 0 || args[0] != "clinic" {
+		return errors.New("usage: clinicpress export clinic SLUG FILE.tar")
+	}
+	fs, dsn := newFlags("export clinic")
+	mediaURL := fs.String("media", "", "media store URL (CLINICPRESS_MEDIA; default ./media)")
+	pos, err := parseInterleaved(fs, args[1:])
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		return errors.New("usage: clinicpress export clinic SLUG FILE.tar [--db DSN] [--media URL]")
+	}
+	a, err := open(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer a.DB.Close()
+	st, err := cliStore(ctx, *mediaURL)
+	if err != nil {
+		return err
+	}
+	tmp := pos[1] + ".partial"
+	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	svc := &clinicarchive.Service{DB: a.DB, Store: st}
+	man, err := svc.Export(ctx, pos[0], f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return describe(err)
+	}
+	if err := os.Rename(tmp, pos[1]); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "exported clinic %s (id %d) to %s: %d files, audit head %s\n", man.Clinic, man.ClinicID, pos[1], len(man.Files)+1, man.AuditHead)
+	return nil
+}
+
+// cliStore opens the media store the CLI uses.
+func cliStore(ctx context.Context, flagVal string) (mediastore.Store, error) {
+	su, err := mediaStoreURL(flagVal)
+	if err != nil {
+		return nil, err
+	}
+	return mediastore.Open(ctx, su)
 }
 
 func importClinic(ctx context.Context, args []string, stdout io.Writer) error {
-	return errors.New("import clinic: not built yet")
+	fs, dsn := newFlags("import clinic")
+	mediaURL := fs.String("media", "", "media store URL (CLINICPRESS_MEDIA; default ./media)")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return errors.New("usage: clinicpress import clinic FILE.tar [--db DSN] [--media URL]")
+	}
+	f, err := os.Open(pos[0])
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	a, err := open(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer a.DB.Close()
+	st, err := cliStore(ctx, *mediaURL)
+	if err != nil {
+		return err
+	}
+	svc := &clinicarchive.Service{DB: a.DB, Store: st}
+	res, err := svc.Import(ctx, f)
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(stdout, "imported clinic %s (id %d): %d articles (%d live), %d media files, %d audit entries verified\n",
+		res.Clinic, res.ClinicID, res.Articles, res.Live, res.Media, res.Audit)
+	if len(res.Invite) > 0 {
+		fmt.Fprintf(stdout, "members to invite (no password came with the archive):\n")
+		for _, e := range res.Invite {
+			fmt.Fprintf(stdout, "  %s\n", e)
+		}
+	}
+	return nil
 }

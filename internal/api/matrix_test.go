@@ -442,12 +442,12 @@ func TestForeignIDs(t *testing.T) {
 		foreign := e.Published(m.other, "Another clinic's article")
 		var p struct{ ID int64 }
 		e.MustDo("POST", path(m.other.Slug, foreign.ID, "/previews"), m.other.Writer, nil, 201, &p)
-		var rd struct{ ID int64 }
-		e.MustDo("POST", "/api/v1/clinics/"+m.other.Slug+"/redirects", m.other.Admin, map[string]any{"from": "/other-old", "kind": "gone"}, 201, &rd)
-		redirectRE := regexp.MustCompile(`/redirects/\d+`)
 		articleRE := regexp.MustCompile(`/articles/\d+`)
 		memberRE := regexp.MustCompile(`/members/\d+`)
 		previewRE := regexp.MustCompile(`/previews/\d+`)
+		redirectRE := regexp.MustCompile(`/redirects/\d+`)
+		var fr struct{ ID int64 }
+		e.MustDo("POST", "/api/v1/clinics/"+m.other.Slug+"/redirects", m.other.Admin, map[string]any{"from": "/foreign-old", "kind": "gone"}, 201, &fr)
 		n := 0
 		for _, r := range matrixRows {
 			if !strings.Contains(r.path, "/:id") && !strings.Contains(r.path, "/:user") {
@@ -460,7 +460,7 @@ func TestForeignIDs(t *testing.T) {
 				case strings.Contains(r.path, "/:preview"):
 					u = previewRE.ReplaceAllString(u, fmt.Sprintf("/previews/%d", p.ID))
 				case strings.Contains(r.path, "/redirects/:id"):
-					u = redirectRE.ReplaceAllString(u, fmt.Sprintf("/redirects/%d", rd.ID))
+					u = redirectRE.ReplaceAllString(u, fmt.Sprintf("/redirects/%d", fr.ID))
 				case strings.Contains(r.path, "/:user"):
 					u = memberRE.ReplaceAllString(u, fmt.Sprintf("/members/%d", m.other.WriterID))
 				default:

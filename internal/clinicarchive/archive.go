@@ -333,7 +333,9 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	read := func(name string) ([]map[string]any, error) { return readJSONL(filepath.Join(dir, filepath.FromSlash(name))) }
+	read := func(name string) ([]map[string]any, error) {
+		return readJSONL(filepath.Join(dir, filepath.FromSlash(name)))
+	}
 	res := Result{Clinic: man.Clinic, ClinicID: man.ClinicID}
 	p := s.Argon2
 	if p == (account.Argon2Params{}) {
@@ -342,6 +344,14 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (Result, error) {
 	users, err := read("tables/users.jsonl")
 	if err != nil {
 		return Result{}, err
+	}
+	members, err := read("tables/memberships.jsonl")
+	if err != nil {
+		return Result{}, err
+	}
+	isMember := map[string]bool{}
+	for _, m := range members {
+		isMember[fmt.Sprint(num(m["user_id"]))] = true
 	}
 	// Hash outside the transaction: slow on purpose.
 	hashes := make([]string, len(users))
@@ -385,7 +395,9 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (Result, error) {
 			if err := insert(tx, "users", u); err != nil {
 				return err
 			}
-			res.Invite = append(res.Invite, fmt.Sprint(u["email"]))
+			if isMember[fmt.Sprint(num(u["id"]))] {
+				res.Invite = append(res.Invite, fmt.Sprint(u["email"]))
+			}
 		}
 		var arts, lives []map[string]any
 		for _, t := range tables {

@@ -259,7 +259,11 @@ func TestImportFixture(t *testing.T) {
 		f.e.MustDo("POST", testenv.ArticlePath(f.c.Slug, a.ID, "/reviews"), f.c.Doctor, map[string]any{"decision": "approve",
 			"revision": a.Revision, "content_hash": a.ContentHash, "attest": true}, 200, &a)
 		f.e.MustDo("POST", testenv.ArticlePath(f.c.Slug, a.ID, "/publish"), f.c.Admin, nil, 200, &a)
-		f.e.MustDo("GET", site+"/articles/are-large-pores-permanent", "", nil, 200, nil)
+		// The page shows the original WordPress date as first published.
+		page := f.e.MustDo("GET", site+"/articles/are-large-pores-permanent", "", nil, 200, nil)
+		if d := it4.OriginalPublishedAt.Format("2006-01-02"); !bytes.Contains(page.Body, []byte(`datetime="`+d)) {
+			t.Errorf("the live page does not show the original publication date %s", d)
+		}
 		for _, p := range []string{"/are-large-pores-permanent/", "/are-large-pores-permanent", "/?p=4"} {
 			r := f.e.Do("GET", site+p, "", nil)
 			if r.Status != http.StatusMovedPermanently || r.Header.Get("Location") != site+"/articles/are-large-pores-permanent" {

@@ -212,6 +212,9 @@ type articleRow struct {
 	PublishedAt        time.Time
 	RevisedAt          time.Time
 	ReviewDueAt        time.Time
+	// OriginalPublishedAt is an imported article's first publication on
+	// its old site (articles.original_published_at), if any.
+	OriginalPublishedAt *time.Time
 }
 
 // Article returns the live article of the clinic at slug, or ErrNotFound.
@@ -220,8 +223,10 @@ func (s *Store) Article(ctx context.Context, clinicID int64, slug string) (Artic
 	err := s.db.WithContext(ctx).Raw(`SELECT la.article_id, la.slug, la.revision, r.title, r.summary, r.body, r.tags,
   au.name AS author_name, la.reviewer_id, du.name AS reviewer_name, rv.registration_number, rv.specialty,
   CASE WHEN m.user_id IS NULL THEN 0 ELSE 1 END AS reviewer_listed,
-  rv.created_at AS reviewed_at, la.first_published_at, la.published_at, r.created_at AS revised_at, la.review_due_at
+  rv.created_at AS reviewed_at, la.first_published_at, la.published_at, r.created_at AS revised_at, la.review_due_at,
+  a.original_published_at
 FROM live_articles la
+JOIN articles a ON a.clinic_id = la.clinic_id AND a.id = la.article_id
 JOIN revisions r ON r.article_id = la.article_id AND r.number = la.revision AND r.clinic_id = la.clinic_id
 JOIN users au ON au.id = r.author_id
 JOIN reviews rv ON rv.id = la.review_id AND rv.clinic_id = la.clinic_id
@@ -235,6 +240,11 @@ WHERE la.clinic_id = ? AND la.slug = ?`, clinicID, slug).Scan(&rows).Error
 		return Article{}, ErrNotFound
 	}
 	r := rows[0]
+	// An imported article was first published on the old site: that date
+	// is its "first published".
+	if r.OriginalPublishedAt != nil && r.OriginalPublishedAt.Before(r.FirstPublishedAt) {
+		r.FirstPublishedAt = *r.OriginalPublishedAt
+	}
 	return Article{ID: r.ArticleID, Slug: r.Slug, Revision: r.Revision, Title: r.Title, Summary: r.Summary, Body: r.Body,
 		Tags: decodeTags(r.Tags), AuthorName: r.AuthorName, ReviewerID: r.ReviewerID, ReviewerName: r.ReviewerName,
 		RegistrationNumber: r.RegistrationNumber, Specialty: r.Specialty, ReviewerListed: r.ReviewerListed != 0,

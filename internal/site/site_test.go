@@ -476,8 +476,7 @@ func TestNonLiveNeverPublic(t *testing.T) {
 				if strings.Contains(all, h.word) || strings.Contains(all, h.a.Slug) {
 					t.Errorf("%s article appears on a public page", h.state)
 				}
-				// Once public and taken down, a page is Gone (410); never
-				// public, it was never there (404). Neither shows the text.
+				// Taken down after being live: 410 Gone; never live: 404.
 				want := 404
 				if h.state == "unpublished" || h.state == "archived" {
 					want = 410
@@ -542,7 +541,7 @@ func TestCacheInvalidation(t *testing.T) {
 		if strings.Contains(mustGet(t, e, "/sites/pores/", 200), "Second article") {
 			t.Fatal("unpublish not visible on the next request")
 		}
-		mustGet(t, e, "/sites/pores/articles/"+second.Slug, 410)
+		mustGet(t, e, "/sites/pores/articles/"+second.Slug, 410) // taken down: Gone
 		// Scheduled publishing firing.
 		third := write(e, c, "Third article", "gamma", "skin")
 		submit(e, c, &third)
