@@ -3,6 +3,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -20,6 +21,7 @@ import (
 	"github.com/clinicpress/clinicpress/internal/clinic"
 	"github.com/clinicpress/clinicpress/internal/db"
 	"github.com/clinicpress/clinicpress/internal/jobs"
+	"github.com/clinicpress/clinicpress/internal/projection"
 	"github.com/clinicpress/clinicpress/internal/server"
 	"github.com/clinicpress/clinicpress/internal/site"
 	"github.com/clinicpress/clinicpress/internal/theme"
@@ -35,6 +37,9 @@ type Config struct {
 	ThemesDir      string
 	// NoThrottle turns the login throttle off (load tests only).
 	NoThrottle bool
+	// EpochSafetyPoll is how often site_epochs is still polled while the
+	// LISTEN invalidation listener is up (PostgreSQL; default 30 s).
+	EpochSafetyPoll time.Duration
 }
 
 // App is the built product.
@@ -48,6 +53,9 @@ type App struct {
 	Site     *site.Site
 	HTTP     *fiber.App
 	Jobs     *jobs.Queue
+	// Listener is the LISTEN loop for page-cache invalidation (PostgreSQL
+	// only; nil on SQLite). It runs with Jobs (Start/Stop).
+	Listener *projection.Listener
 
 	mu        sync.RWMutex
 	listeners []func(clinicID int64)
@@ -99,6 +107,20 @@ func Build(ctx context.Context, cfg Config) (*App, error) {
 	// unpublish jobs are inserted by the article service in the schedule's
 	// own transaction; the site-epoch poll refreshes this instance's cache,
 	// so every instance runs it for itself.
+	var daemons []func(context.Context)
+	if cfg.DB.Dialect == db.Postgres {
+		pool, err := cfg.DB.PgxPool()
+		if err != nil {
+			return nil, err
+		}
+		// Other instances' changes arrive over LISTEN at once; the epoch
+		// poll runs only while the listener is down (and slowly as a
+		// safety net). Each notice drops one clinic's pages.
+		a.Listener = &projection.Listener{Pool: pool, OnClinic: a.Site.Changed,
+			OnConnect: func() { _, _ = a.Site.PollEpochs(context.Background()) }}
+		a.Site.UseListener(a.Listener.Up, cmp.Or(cfg.EpochSafetyPoll, 30*time.Second))
+		daemons = append(daemons, a.Listener.Run)
+	}
 	fire := func(fn func(ctx context.Context, clinicID, articleID int64) error) jobs.ArticleFunc {
 		return func(ctx context.Context, clinicID, articleID int64) error {
 			err := fn(ctx, clinicID, articleID)
@@ -120,7 +142,8 @@ func Build(ctx context.Context, cfg Config) (*App, error) {
 			{Kind: "review_overdue", Interval: 5 * time.Minute, Run: a.Articles.ApplyOverdue},
 			{Kind: "sweep_sessions", Interval: time.Hour, Run: a.Accounts.Sweep},
 		},
-		Local: []jobs.Local{{Name: "site-epochs", Interval: 2 * time.Second, Run: a.Site.PollEpochs}},
+		Local:   []jobs.Local{{Name: "site-epochs", Interval: 2 * time.Second, Run: a.Site.PollFallback}},
+		Daemons: daemons,
 	})
 	if err != nil {
 		return nil, err
