@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"strconv"
@@ -24,6 +25,7 @@ import (
 	"github.com/clinicpress/clinicpress/internal/audit"
 	"github.com/clinicpress/clinicpress/internal/db"
 	"github.com/clinicpress/clinicpress/internal/demo"
+	"github.com/clinicpress/clinicpress/internal/metrics"
 )
 
 const usage = `usage: clinicpress <command> [flags]
@@ -138,12 +140,16 @@ func seedDemo(ctx context.Context, a *app.App, base string, out io.Writer) error
 // with --addr 127.0.0.1:0).
 var listening = func(net.Addr) {}
 
+// metricsListening is told the metrics listener's bound address.
+var metricsListening = func(net.Addr) {}
+
 func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	fs, dsn := newFlags("serve")
 	addr := fs.String("addr", env("addr", "127.0.0.1:8080"), "listen address (CLINICPRESS_ADDR)")
 	withDemo := fs.Bool("demo", envBool("demo"), "seed the demo clinics and print their logins (CLINICPRESS_DEMO)")
 	themes := fs.String("themes-dir", env("themes-dir", ""), "directory of themes overriding the built-in ones (CLINICPRESS_THEMES_DIR)")
 	proxies := fs.String("trusted-proxies", env("trusted-proxies", ""), "comma-separated proxy IPs/CIDRs whose X-Forwarded-For is trusted (CLINICPRESS_TRUSTED_PROXIES)")
+	metricsAddr := fs.String("metrics-addr", env("metrics-addr", ""), "listen address of the Prometheus /metrics endpoint, off when empty; never the public address (CLINICPRESS_METRICS_ADDR)")
 	maxConns := fs.Int("db-max-conns", 0, fmt.Sprintf("database connections per instance, job queue included (default %d on PostgreSQL, %d on SQLite) (CLINICPRESS_DB_MAX_CONNS)", db.DefaultPostgresMaxConns, db.DefaultSQLiteMaxConns))
 	if v := env("db-max-conns", ""); v != "" {
 		n, err := strconv.Atoi(v)
@@ -164,6 +170,12 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	if *proxies != "" {
 		cfg.TrustedProxies = strings.Split(*proxies, ",")
 	}
+	if *metricsAddr != "" {
+		if *metricsAddr == *addr {
+			return errors.New("--metrics-addr must differ from --addr: metrics are never served on the public port")
+		}
+		cfg.Metrics = metrics.New()
+	}
 	a, err := app.Build(ctx, cfg)
 	if err != nil {
 		return err
@@ -173,6 +185,19 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	listening(ln.Addr())
+	if cfg.Metrics != nil {
+		mln, err := net.Listen("tcp", *metricsAddr)
+		if err != nil {
+			return fmt.Errorf("metrics listener: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", cfg.Metrics.Handler())
+		msrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = msrv.Serve(mln) }()
+		defer msrv.Close()
+		metricsListening(mln.Addr())
+		slog.Info("metrics listening", "addr", mln.Addr().String())
+	}
 	if *withDemo {
 		if err := seedDemo(ctx, a, "http://"+ln.Addr().String(), stdout); err != nil {
 			return err

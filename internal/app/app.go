@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/clinicpress/clinicpress/internal/account"
 	"github.com/clinicpress/clinicpress/internal/adminui"
@@ -21,6 +22,7 @@ import (
 	"github.com/clinicpress/clinicpress/internal/clinic"
 	"github.com/clinicpress/clinicpress/internal/db"
 	"github.com/clinicpress/clinicpress/internal/jobs"
+	"github.com/clinicpress/clinicpress/internal/metrics"
 	"github.com/clinicpress/clinicpress/internal/projection"
 	"github.com/clinicpress/clinicpress/internal/server"
 	"github.com/clinicpress/clinicpress/internal/site"
@@ -40,6 +42,9 @@ type Config struct {
 	// EpochSafetyPoll is how often site_epochs is still polled while the
 	// LISTEN invalidation listener is up (PostgreSQL; default 30 s).
 	EpochSafetyPoll time.Duration
+	// Metrics, if set, collects this instance's metrics (served by the
+	// binary on --metrics-addr, never on the public port).
+	Metrics *metrics.Registry
 }
 
 // App is the built product.
@@ -107,6 +112,13 @@ func Build(ctx context.Context, cfg Config) (*App, error) {
 	// unpublish jobs are inserted by the article service in the schedule's
 	// own transaction; the site-epoch poll refreshes this instance's cache,
 	// so every instance runs it for itself.
+	var jobMiddleware []rivertype.Middleware
+	if m := cfg.Metrics; m != nil {
+		a.Articles.OnEvent(m.Workflow)
+		m.PageCache(a.Site.CacheStats)
+		m.DBPool(cfg.DB.SQL)
+		jobMiddleware = append(jobMiddleware, m.JobMiddleware())
+	}
 	var daemons []func(context.Context)
 	if cfg.DB.Dialect == db.Postgres {
 		pool, err := cfg.DB.PgxPool()
@@ -142,8 +154,9 @@ func Build(ctx context.Context, cfg Config) (*App, error) {
 			{Kind: "review_overdue", Interval: 5 * time.Minute, Run: a.Articles.ApplyOverdue},
 			{Kind: "sweep_sessions", Interval: time.Hour, Run: a.Accounts.Sweep},
 		},
-		Local:   []jobs.Local{{Name: "site-epochs", Interval: 2 * time.Second, Run: a.Site.PollFallback}},
-		Daemons: daemons,
+		Local:      []jobs.Local{{Name: "site-epochs", Interval: 2 * time.Second, Run: a.Site.PollFallback}},
+		Daemons:    daemons,
+		Middleware: jobMiddleware,
 	})
 	if err != nil {
 		return nil, err
@@ -160,7 +173,11 @@ func Build(ctx context.Context, cfg Config) (*App, error) {
 	parts = append(parts, a.Site)
 	// Ready: the database answers, no migration is pending and it takes a
 	// write (a full disk reports not ready).
-	a.HTTP = server.New(server.Config{TrustedProxies: cfg.TrustedProxies, Ready: server.ReadyAll{cfg.DB, a.Accounts}, Before: a.Site.CachedHit}, parts...)
+	sc := server.Config{TrustedProxies: cfg.TrustedProxies, Ready: server.ReadyAll{cfg.DB, a.Accounts}, Before: a.Site.CachedHit}
+	if cfg.Metrics != nil {
+		sc.Observe = cfg.Metrics.Request
+	}
+	a.HTTP = server.New(sc, parts...)
 	return a, nil
 }
 
