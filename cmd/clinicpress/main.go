@@ -36,6 +36,8 @@ commands:
   user create --email E --name N --password-stdin [--platform-admin]
   demo                          seed the demo clinics (idempotent) and print their logins
   audit verify                  recompute every clinic's audit hash chain
+  backup FILE                   online consistent copy of the SQLite database (PostgreSQL: prints the pg_dump command)
+  restore [--force] FILE        replace the SQLite database with a backup (server stopped)
   audit export --clinic C --article N   print an article's sign-off record as JSON
 
 Every flag has an environment twin: --db is CLINICPRESS_DB, --addr is
@@ -99,6 +101,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		return benchCmd(ctx, args[1:], stdout)
 	case "audit":
 		return auditCmd(ctx, args[1:], stdout)
+	case "backup":
+		return backupCmd(ctx, args[1:], stdout)
+	case "restore":
+		return restoreCmd(ctx, args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
