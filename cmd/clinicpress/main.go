@@ -23,6 +23,7 @@ import (
 	"github.com/clinicpress/clinicpress/internal/account"
 	"github.com/clinicpress/clinicpress/internal/app"
 	"github.com/clinicpress/clinicpress/internal/audit"
+	"github.com/clinicpress/clinicpress/internal/bench"
 	"github.com/clinicpress/clinicpress/internal/db"
 	"github.com/clinicpress/clinicpress/internal/demo"
 	"github.com/clinicpress/clinicpress/internal/metrics"
@@ -98,7 +99,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		defer a.DB.Close()
 		return seedDemo(ctx, a, "http://127.0.0.1:8080", stdout)
 	case "bench":
-		return benchCmd(ctx, args[1:], stdout)
+		return bench.Run(ctx, args[1:], stdout)
 	case "audit":
 		return auditCmd(ctx, args[1:], stdout)
 	case "backup":
