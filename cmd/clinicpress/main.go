@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"strconv"
@@ -22,8 +23,10 @@ import (
 	"github.com/clinicpress/clinicpress/internal/account"
 	"github.com/clinicpress/clinicpress/internal/app"
 	"github.com/clinicpress/clinicpress/internal/audit"
+	"github.com/clinicpress/clinicpress/internal/bench"
 	"github.com/clinicpress/clinicpress/internal/db"
 	"github.com/clinicpress/clinicpress/internal/demo"
+	"github.com/clinicpress/clinicpress/internal/metrics"
 )
 
 const usage = `usage: clinicpress <command> [flags]
@@ -34,6 +37,8 @@ commands:
   user create --email E --name N --password-stdin [--platform-admin]
   demo                          seed the demo clinics (idempotent) and print their logins
   audit verify                  recompute every clinic's audit hash chain
+  backup FILE                   online consistent copy of the SQLite database (PostgreSQL: prints the pg_dump command)
+  restore [--force] FILE        replace the SQLite database with a backup (server stopped)
   audit export --clinic C --article N   print an article's sign-off record as JSON
   import wordpress --clinic C EXPORT.xml [--uploads DIR|uploads.zip]   WordPress posts and pages as drafts
   export clinic SLUG FILE.tar   write a whole clinic (articles, audit chain, media, ...) to an archive
@@ -97,13 +102,17 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) 
 		defer a.DB.Close()
 		return seedDemo(ctx, a, "http://127.0.0.1:8080", stdout)
 	case "bench":
-		return benchCmd(ctx, args[1:], stdout)
+		return bench.Run(ctx, args[1:], stdout)
 	case "audit":
 		return auditCmd(ctx, args[1:], stdout)
 	case "import":
 		return importCmd(ctx, args[1:], stdout)
 	case "export":
 		return exportCmd(ctx, args[1:], stdout)
+	case "backup":
+		return backupCmd(ctx, args[1:], stdout)
+	case "restore":
+		return restoreCmd(ctx, args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -145,12 +154,16 @@ func seedDemo(ctx context.Context, a *app.App, base string, out io.Writer) error
 // with --addr 127.0.0.1:0).
 var listening = func(net.Addr) {}
 
+// metricsListening is told the metrics listener's bound address.
+var metricsListening = func(net.Addr) {}
+
 func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	fs, dsn := newFlags("serve")
 	addr := fs.String("addr", env("addr", "127.0.0.1:8080"), "listen address (CLINICPRESS_ADDR)")
 	withDemo := fs.Bool("demo", envBool("demo"), "seed the demo clinics and print their logins (CLINICPRESS_DEMO)")
 	themes := fs.String("themes-dir", env("themes-dir", ""), "directory of themes overriding the built-in ones (CLINICPRESS_THEMES_DIR)")
 	proxies := fs.String("trusted-proxies", env("trusted-proxies", ""), "comma-separated proxy IPs/CIDRs whose X-Forwarded-For is trusted (CLINICPRESS_TRUSTED_PROXIES)")
+	metricsAddr := fs.String("metrics-addr", env("metrics-addr", ""), "listen address of the Prometheus /metrics endpoint, off when empty; never the public address (CLINICPRESS_METRICS_ADDR)")
 	maxConns := fs.Int("db-max-conns", 0, fmt.Sprintf("database connections per instance, job queue included (default %d on PostgreSQL, %d on SQLite) (CLINICPRESS_DB_MAX_CONNS)", db.DefaultPostgresMaxConns, db.DefaultSQLiteMaxConns))
 	if v := env("db-max-conns", ""); v != "" {
 		n, err := strconv.Atoi(v)
@@ -171,6 +184,12 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	if *proxies != "" {
 		cfg.TrustedProxies = strings.Split(*proxies, ",")
 	}
+	if *metricsAddr != "" {
+		if *metricsAddr == *addr {
+			return errors.New("--metrics-addr must differ from --addr: metrics are never served on the public port")
+		}
+		cfg.Metrics = metrics.New()
+	}
 	a, err := app.Build(ctx, cfg)
 	if err != nil {
 		return err
@@ -180,6 +199,19 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	listening(ln.Addr())
+	if cfg.Metrics != nil {
+		mln, err := net.Listen("tcp", *metricsAddr)
+		if err != nil {
+			return fmt.Errorf("metrics listener: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", cfg.Metrics.Handler())
+		msrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = msrv.Serve(mln) }()
+		defer msrv.Close()
+		metricsListening(mln.Addr())
+		slog.Info("metrics listening", "addr", mln.Addr().String())
+	}
 	if *withDemo {
 		if err := seedDemo(ctx, a, "http://"+ln.Addr().String(), stdout); err != nil {
 			return err

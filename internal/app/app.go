@@ -3,6 +3,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/clinicpress/clinicpress/internal/account"
 	"github.com/clinicpress/clinicpress/internal/adminui"
@@ -20,6 +22,8 @@ import (
 	"github.com/clinicpress/clinicpress/internal/clinic"
 	"github.com/clinicpress/clinicpress/internal/db"
 	"github.com/clinicpress/clinicpress/internal/jobs"
+	"github.com/clinicpress/clinicpress/internal/metrics"
+	"github.com/clinicpress/clinicpress/internal/projection"
 	"github.com/clinicpress/clinicpress/internal/redirects"
 	"github.com/clinicpress/clinicpress/internal/server"
 	"github.com/clinicpress/clinicpress/internal/site"
@@ -36,6 +40,12 @@ type Config struct {
 	ThemesDir      string
 	// NoThrottle turns the login throttle off (load tests only).
 	NoThrottle bool
+	// EpochSafetyPoll is how often site_epochs is still polled while the
+	// LISTEN invalidation listener is up (PostgreSQL; default 30 s).
+	EpochSafetyPoll time.Duration
+	// Metrics, if set, collects this instance's metrics (served by the
+	// binary on --metrics-addr, never on the public port).
+	Metrics *metrics.Registry
 }
 
 // App is the built product.
@@ -51,6 +61,9 @@ type App struct {
 	Jobs     *jobs.Queue
 	// Redirects is each clinic's redirect table (old URLs, 410s).
 	Redirects *redirects.Service
+	// Listener is the LISTEN loop for page-cache invalidation (PostgreSQL
+	// only; nil on SQLite). It runs with Jobs (Start/Stop).
+	Listener *projection.Listener
 
 	mu        sync.RWMutex
 	listeners []func(clinicID int64)
@@ -103,6 +116,27 @@ func Build(ctx context.Context, cfg Config) (*App, error) {
 	// unpublish jobs are inserted by the article service in the schedule's
 	// own transaction; the site-epoch poll refreshes this instance's cache,
 	// so every instance runs it for itself.
+	var jobMiddleware []rivertype.Middleware
+	if m := cfg.Metrics; m != nil {
+		a.Articles.OnEvent(m.Workflow)
+		m.PageCache(a.Site.CacheStats)
+		m.DBPool(cfg.DB.SQL)
+		jobMiddleware = append(jobMiddleware, m.JobMiddleware())
+	}
+	var daemons []func(context.Context)
+	if cfg.DB.Dialect == db.Postgres {
+		pool, err := cfg.DB.PgxPool()
+		if err != nil {
+			return nil, err
+		}
+		// Other instances' changes arrive over LISTEN at once; the epoch
+		// poll runs only while the listener is down (and slowly as a
+		// safety net). Each notice drops one clinic's pages.
+		a.Listener = &projection.Listener{Pool: pool, OnClinic: a.Site.Changed,
+			OnConnect: func() { _, _ = a.Site.PollEpochs(context.Background()) }}
+		a.Site.UseListener(a.Listener.Up, cmp.Or(cfg.EpochSafetyPoll, 30*time.Second))
+		daemons = append(daemons, a.Listener.Run)
+	}
 	fire := func(fn func(ctx context.Context, clinicID, articleID int64) error) jobs.ArticleFunc {
 		return func(ctx context.Context, clinicID, articleID int64) error {
 			err := fn(ctx, clinicID, articleID)
@@ -124,7 +158,9 @@ func Build(ctx context.Context, cfg Config) (*App, error) {
 			{Kind: "review_overdue", Interval: 5 * time.Minute, Run: a.Articles.ApplyOverdue},
 			{Kind: "sweep_sessions", Interval: time.Hour, Run: a.Accounts.Sweep},
 		},
-		Local: []jobs.Local{{Name: "site-epochs", Interval: 2 * time.Second, Run: a.Site.PollEpochs}},
+		Local:      []jobs.Local{{Name: "site-epochs", Interval: 2 * time.Second, Run: a.Site.PollFallback}},
+		Daemons:    daemons,
+		Middleware: jobMiddleware,
 	})
 	if err != nil {
 		return nil, err
@@ -141,7 +177,11 @@ func Build(ctx context.Context, cfg Config) (*App, error) {
 	parts = append(parts, a.Site)
 	// Ready: the database answers, no migration is pending and it takes a
 	// write (a full disk reports not ready).
-	a.HTTP = server.New(server.Config{TrustedProxies: cfg.TrustedProxies, Ready: server.ReadyAll{cfg.DB, a.Accounts}, Before: a.Site.CachedHit}, parts...)
+	sc := server.Config{TrustedProxies: cfg.TrustedProxies, Ready: server.ReadyAll{cfg.DB, a.Accounts}, Before: a.Site.CachedHit}
+	if cfg.Metrics != nil {
+		sc.Observe = cfg.Metrics.Request
+	}
+	a.HTTP = server.New(sc, parts...)
 	return a, nil
 }
 

@@ -106,6 +106,10 @@ type Config struct {
 	UnpublishArticle ArticleFunc
 	Periodic         []Periodic
 	Local            []Local
+	// Daemons run on every instance from Start until Stop (for example
+	// the LISTEN loop that invalidates this instance's page cache); each
+	// returns when its context ends.
+	Daemons []func(ctx context.Context)
 
 	// OnDiscard is called once when a job gives up after its last attempt
 	// (nil: it is logged at error level). It runs on the instance that
@@ -253,6 +257,13 @@ func (q *Queue) Start(ctx context.Context) error {
 		return fmt.Errorf("jobs: start: %w", err)
 	}
 	q.started, q.cancel = true, cancel
+	for _, d := range q.cfg.Daemons {
+		q.locals.Add(1)
+		go func() {
+			defer q.locals.Done()
+			d(ctx)
+		}()
+	}
 	for _, l := range q.cfg.Local {
 		q.locals.Add(1)
 		go func() {

@@ -32,7 +32,16 @@ var (
 	ErrUnavailable = &errs.Error{Status: http.StatusServiceUnavailable, Code: "unavailable",
 		Message: "the service is temporarily unavailable; try again in a few seconds",
 		Extra:   map[string]any{"retry_after": 5}}
+	// ErrRetryLater: the transaction kept losing to concurrent ones
+	// (PostgreSQL 40001 serialization_failure or 40P01 deadlock_detected
+	// after db.Tx's bounded retries; SQLite busy past its timeout).
+	// Nothing was changed; the same request may simply be sent again.
+	ErrRetryLater = &errs.Error{Status: http.StatusServiceUnavailable, Code: "retry_later",
+		Message: "the server is busy with conflicting changes; nothing was changed, try again in a moment",
+		Extra:   map[string]any{"retry_after": 1}}
 )
+
+const sqliteBusy = 5 // SQLITE_BUSY
 
 const sqliteFull = 13 // SQLITE_FULL, the primary result code
 
@@ -44,8 +53,13 @@ func classify(err error) *errs.Error {
 		return nil
 	}
 	var lite interface{ Code() int }
-	if errors.As(err, &lite) && lite.Code()&0xff == sqliteFull {
-		return ErrStorageFull
+	if errors.As(err, &lite) {
+		switch lite.Code() & 0xff {
+		case sqliteFull:
+			return ErrStorageFull
+		case sqliteBusy:
+			return ErrRetryLater
+		}
 	}
 	var pg interface{ SQLState() string }
 	if errors.As(err, &pg) {
@@ -53,6 +67,8 @@ func classify(err error) *errs.Error {
 		switch {
 		case st == "53100":
 			return ErrStorageFull
+		case st == "40001", st == "40P01":
+			return ErrRetryLater
 		case strings.HasPrefix(st, "08"), st == "57P01", st == "57P02", st == "57P03", st == "53300":
 			return ErrUnavailable
 		}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/jackc/pgx/v5/pgconn"
+	"gorm.io/gorm"
 
 	"github.com/clinicpress/clinicpress/internal/db"
 	"github.com/clinicpress/clinicpress/internal/server"
@@ -47,6 +48,8 @@ func TestFaultAnswers(t *testing.T) {
 		{liteErr(13 | 3<<8), 507, "storage_full"},
 		{&pgconn.PgError{Code: "53100", Message: "could not extend file secret/path"}, 507, "storage_full"},
 		{&pgconn.PgError{Code: "57P01", Message: "terminating connection due to administrator command"}, 503, "unavailable"},
+		{&pgconn.PgError{Code: "40001", Message: "could not serialize access"}, 503, "retry_later"},
+		{&pgconn.PgError{Code: "40P01", Message: "deadlock detected"}, 503, "retry_later"},
 		{&pgconn.PgError{Code: "08006", Message: "secret"}, 503, "unavailable"},
 		{fmt.Errorf("x: %w", &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}), 503, "unavailable"},
 		{fmt.Errorf("x: %w", io.ErrUnexpectedEOF), 503, "unavailable"},
@@ -310,5 +313,48 @@ func TestPostgresStopped(t *testing.T) {
 			t.Fatalf("no recovery within 10s of PostgreSQL coming back: %d %s", r.Status, r.Body)
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// TestSerializationFailureRetriedThenRetryLater forces a real
+// serialization failure on PostgreSQL: db.Tx runs the transaction a
+// bounded number of times, and the request then answers 503 retry_later
+// with Retry-After.
+func TestSerializationFailureRetriedThenRetryLater(t *testing.T) {
+	d := testenv.OpenPostgres(t)
+	if err := d.Exec(`CREATE TABLE ser_probe (id INT PRIMARY KEY, n INT NOT NULL); INSERT INTO ser_probe VALUES (1, 0)`).Error; err != nil {
+		t.Fatal(err)
+	}
+	d2 := testenv.Reopen(t, d)
+	runs := 0
+	app := server.New(server.Config{}, partFunc(func(r fiber.Router) {
+		r.Post("/api/v1/x", func(c *fiber.Ctx) error {
+			return d.Tx(c.UserContext(), func(tx *gorm.DB) error {
+				runs++
+				if err := tx.Exec(`SET TRANSACTION ISOLATION LEVEL SERIALIZABLE`).Error; err != nil {
+					return err
+				}
+				var n int
+				if err := tx.Raw(`SELECT n FROM ser_probe WHERE id = 1`).Scan(&n).Error; err != nil {
+					return err
+				}
+				// Another instance changes the row and commits first.
+				if err := d2.Exec(`UPDATE ser_probe SET n = n + 1 WHERE id = 1`).Error; err != nil {
+					return err
+				}
+				return tx.Exec(`UPDATE ser_probe SET n = ? WHERE id = 1`, n+100).Error
+			})
+		})
+	}))
+	res, err := app.Test(httptest.NewRequest("POST", "/api/v1/x", nil), -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 503 || !strings.Contains(string(body), `"retry_later"`) || res.Header.Get("Retry-After") == "" {
+		t.Fatalf("answered %d %q %s", res.StatusCode, res.Header.Get("Retry-After"), body)
+	}
+	if runs < 2 || runs > 5 {
+		t.Fatalf("transaction ran %d times, want a few bounded retries", runs)
 	}
 }

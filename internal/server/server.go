@@ -38,6 +38,9 @@ type Config struct {
 	// HTMLError renders errors for non-API paths; nil means problem+json
 	// everywhere.
 	HTMLError func(c *fiber.Ctx, p api.Problem) error
+	// Observe, if set, is told of every request answered behind Before
+	// (method, matched route pattern, status, duration): the metrics hook.
+	Observe func(method, route string, status int, d time.Duration)
 }
 
 // New builds the app and mounts parts in order (the catch-all public site
@@ -86,7 +89,7 @@ func New(cfg Config, parts ...Part) *fiber.App {
 	}
 	app.Use(recover.New())
 	app.Use(requestid.New())
-	app.Use(logRequests)
+	app.Use(logRequests(cfg.Observe))
 	app.Use(h.watchWrites)
 	app.Get("/healthz", func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderCacheControl, "no-store")
@@ -114,10 +117,15 @@ func New(cfg Config, parts ...Part) *fiber.App {
 	return app
 }
 
-// logRequests writes one structured line per request with the status the
+// logRequests returns the middleware that writes one structured line per request with the status the
 // client gets: an error is turned into its answer here (through the app's
 // error handler), so 401/403/404/422 are logged as such, not as 200.
-func logRequests(c *fiber.Ctx) error {
+// observe, if set, gets the method, route pattern, status and duration.
+func logRequests(observe func(method, route string, status int, d time.Duration)) fiber.Handler {
+	return func(c *fiber.Ctx) error { return logRequest(c, observe) }
+}
+
+func logRequest(c *fiber.Ctx, observe func(method, route string, status int, d time.Duration)) error {
 	start := time.Now()
 	if err := c.Next(); err != nil {
 		if herr := c.App().ErrorHandler(c, err); herr != nil {
@@ -125,6 +133,9 @@ func logRequests(c *fiber.Ctx) error {
 		}
 	}
 	status := c.Response().StatusCode()
+	if observe != nil {
+		observe(c.Method(), c.Route().Path, status, time.Since(start))
+	}
 	level := slog.LevelInfo
 	if status >= 500 {
 		level = slog.LevelError

@@ -10,9 +10,13 @@
 // membership or doctor profile) bumps the clinic's row in site_epochs inside
 // its own transaction (internal/projection); after commit the app calls
 // Changed, which drops that clinic's pages here at once. Other instances on
-// the same database poll site_epochs (PollEpochs, every two seconds) and
-// drop the pages of every clinic whose epoch moved, so a change made on one
-// instance reaches the others within one poll. Entries also expire after a few minutes, which
+// the same database learn of it at once on PostgreSQL through LISTEN on
+// projection.Channel (the transaction NOTIFYs the clinic id; the app runs
+// a projection.Listener per instance that calls Changed), and poll
+// site_epochs (PollEpochs) only as a fallback: every two seconds while the
+// listener is down (and always on SQLite, where there is one instance),
+// every 30 s as a safety net while it is up. Invalidation is per clinic.
+// Entries also expire after a few minutes, which
 // bounds staleness if a bump is ever lost and refreshes the "review
 // overdue" notices that depend on the clock.
 //
@@ -29,6 +33,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -79,6 +84,10 @@ type Site struct {
 	bySlug  map[string]*clinic.Clinic
 	epochMu sync.Mutex
 	epochs  map[int64]int64 // last epoch seen per clinic; nil before the first poll
+
+	listening func() bool // nil: no listener, poll every time
+	slowPoll  time.Duration
+	lastPoll  atomic.Int64 // unix nanos of the last poll
 }
 
 // New builds the public sites.
@@ -131,6 +140,7 @@ func (s *Site) forget(clinicID int64) {
 // instance changed since the last poll; it returns how many clinics that
 // was. Run it every second or two (app.Jobs does).
 func (s *Site) PollEpochs(ctx context.Context) (int, error) {
+	s.lastPoll.Store(time.Now().UnixNano())
 	cur, err := s.live.Epochs(ctx)
 	if err != nil {
 		return 0, err
@@ -154,6 +164,24 @@ func (s *Site) PollEpochs(ctx context.Context) (int, error) {
 		s.forget(id)
 	}
 	return len(stale), nil
+}
+
+// UseListener tells the site that a LISTEN loop delivers other instances'
+// changes (up reports whether it is connected right now): PollFallback
+// then reads site_epochs only while the listener is down, and otherwise
+// once every slow interval as a last safety net.
+func (s *Site) UseListener(up func() bool, slow time.Duration) {
+	s.listening, s.slowPoll = up, slow
+}
+
+// PollFallback is PollEpochs when no listener is up (or none is used), or
+// when the slow interval has passed since the last poll; else it does
+// nothing. Run it on a short ticker (every two seconds).
+func (s *Site) PollFallback(ctx context.Context) (int, error) {
+	if s.listening != nil && s.listening() && time.Since(time.Unix(0, s.lastPoll.Load())) < s.slowPoll {
+		return 0, nil
+	}
+	return s.PollEpochs(ctx)
 }
 
 // CacheStats reports the page cache's entries, bytes, hits, misses and

@@ -1,4 +1,9 @@
-package main
+// Package bench owns `clinicpress bench`: it seeds a database, runs the real
+// server in a child process and measures it under load next to nginx
+// serving the same bytes (cached-page ratio), cache-miss renders, deep
+// keyset pages and RSS. The binary re-executes itself ("bench serve",
+// "bench load") for the server and the load generator.
+package bench
 
 // clinicpress bench: a reproducible load test of the public pages.
 //
@@ -41,7 +46,8 @@ import (
 	"github.com/clinicpress/clinicpress/internal/live"
 )
 
-func benchCmd(ctx context.Context, args []string, stdout io.Writer) error {
+// Run runs the bench command with its arguments (after "bench").
+func Run(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) > 0 {
 		switch args[0] {
 		case "serve":
