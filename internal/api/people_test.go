@@ -70,7 +70,9 @@ func TestInvitations(t *testing.T) {
 		if len(me.Memberships) != 1 {
 			t.Fatalf("invited person became a member without accepting: %+v", me)
 		}
-		var list struct{ Invitations []struct{ Email, Status string } }
+		var list struct {
+			Invitations []struct{ Email, Status string }
+		}
 		e.MustDo("GET", "/api/v1/clinics/"+c.Slug+"/invitations", c.Admin, nil, 200, &list)
 		if len(list.Invitations) != 2 {
 			t.Fatalf("pending invitations: %+v", list)
