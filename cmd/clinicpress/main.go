@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"strconv"
@@ -26,6 +27,7 @@ import (
 	"github.com/clinicpress/clinicpress/internal/bench"
 	"github.com/clinicpress/clinicpress/internal/db"
 	"github.com/clinicpress/clinicpress/internal/demo"
+	"github.com/clinicpress/clinicpress/internal/mail"
 	"github.com/clinicpress/clinicpress/internal/metrics"
 )
 
@@ -164,6 +166,9 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	themes := fs.String("themes-dir", env("themes-dir", ""), "directory of themes overriding the built-in ones (CLINICPRESS_THEMES_DIR)")
 	proxies := fs.String("trusted-proxies", env("trusted-proxies", ""), "comma-separated proxy IPs/CIDRs whose X-Forwarded-For is trusted (CLINICPRESS_TRUSTED_PROXIES)")
 	metricsAddr := fs.String("metrics-addr", env("metrics-addr", ""), "listen address of the Prometheus /metrics endpoint, off when empty; never the public address (CLINICPRESS_METRICS_ADDR)")
+	smtpURL := fs.String("smtp-url", env("smtp-url", ""), "outgoing mail server, smtp://user:pass@host:587 or smtps://...; empty: mail is kept in the admin Outbox (CLINICPRESS_SMTP_URL)")
+	mailFrom := fs.String("mail-from", env("mail-from", ""), "sender of outgoing mail, e.g. 'ClinicPress <noreply@clinic.example>' (CLINICPRESS_MAIL_FROM)")
+	baseURL := fs.String("base-url", env("base-url", ""), "public base URL for links in mails, e.g. https://admin.clinic.example (default http://ADDR) (CLINICPRESS_BASE_URL)")
 	maxConns := fs.Int("db-max-conns", 0, fmt.Sprintf("database connections per instance, job queue included (default %d on PostgreSQL, %d on SQLite) (CLINICPRESS_DB_MAX_CONNS)", db.DefaultPostgresMaxConns, db.DefaultSQLiteMaxConns))
 	if v := env("db-max-conns", ""); v != "" {
 		n, err := strconv.Atoi(v)
@@ -180,7 +185,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer d.Close()
-	cfg := app.Config{DB: d, ThemesDir: *themes}
+	cfg := app.Config{DB: d, ThemesDir: *themes, Mail: mail.Config{URL: *smtpURL, From: *mailFrom}}
 	if *proxies != "" {
 		cfg.TrustedProxies = strings.Split(*proxies, ",")
 	}
@@ -190,14 +195,26 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		cfg.Metrics = metrics.New()
 	}
-	a, err := app.Build(ctx, cfg)
-	if err != nil {
-		return err
+	if *baseURL != "" {
+		u, err := url.Parse(*baseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || strings.ContainsAny(*baseURL, "\r\n ") {
+			return fmt.Errorf("--base-url %q: want an absolute http(s) URL such as https://admin.clinic.example", *baseURL)
+		}
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
+	cfg.BaseURL = *baseURL
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "http://" + ln.Addr().String()
+	}
+	a, err := app.Build(ctx, cfg)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	slog.Info("mail", "delivery", a.Mail.Describe(), "links", cfg.BaseURL)
 	listening(ln.Addr())
 	if cfg.Metrics != nil {
 		mln, err := net.Listen("tcp", *metricsAddr)
@@ -219,7 +236,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := a.Jobs.Start(ctx); err != nil {
+	if err := a.Start(ctx); err != nil {
 		return err
 	}
 	// Running jobs get up to 25 s once the HTTP server is down; one still

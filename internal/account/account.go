@@ -74,6 +74,13 @@ type Options struct {
 	// HashHook, if set, is called as each hash starts; the function it
 	// returns is called as the hash ends (tests count with it).
 	HashHook func() func()
+	// Mail queues the reset links and sign-in codes (nil: none are sent).
+	Mail Mailer
+	// BaseURL is the public base URL for links in mails (--base-url).
+	BaseURL string
+	// SecondFactor, when set, may stand in for the emailed sign-in code
+	// of an account under attack.
+	SecondFactor SecondFactor
 }
 
 // Service manages users and sessions.
@@ -229,29 +236,61 @@ func (s *Service) ByID(ctx context.Context, id int64) (User, error) {
 
 var errBadLogin = errs.New(http.StatusUnauthorized, "invalid_credentials", "email or password is incorrect")
 
-// Login checks the credentials and opens a new session, returning its
+// Login is SignIn without a one-time code.
+func (s *Service) Login(ctx context.Context, email, password, clientAddr string) (string, Session, User, error) {
+	return s.SignIn(ctx, SignInInput{Email: email, Password: password, ClientAddr: clientAddr})
+}
+
+// SignInInput is one sign-in attempt.
+type SignInInput struct {
+	Email, Password, ClientAddr string
+	// Code is the emailed 6-digit sign-in code (or a second-factor code),
+	// needed only while the account is under attack.
+	Code string
+}
+
+// SignIn checks the credentials and opens a new session, returning its
 // token (shown once, stored only hashed). Unknown email and wrong password
-// answer the same error; too many failures for the account or the client
-// address answer 429 too_many_attempts; no free password-hashing slot
-// answers 503 busy.
+// answer the same error; no free password-hashing slot answers 503 busy.
+//
+// Throttling cannot lock the real user out. A client address that guesses
+// is refused (429 too_many_attempts): MaxPerAddress failures across
+// accounts, or MaxPerAccount failures at one account. Failures at one
+// account from all addresses together beyond MaxPerAccount put it "under
+// attack": from then on (for the window) a sign-in must carry a one-time
+// code, which is checked before the password (so guessers learn nothing
+// about the password): without one the answer is 401 code_required and the
+// owner is mailed a 6-digit code (one live code at a time); with the right
+// code and the right password the sign-in works and the lock ends.
 //
 // Every attempt is counted before the password is checked, in the same
 // statement that reads the count (see count), so parallel guesses cannot
 // all pass the check before any of them is recorded; a success gives its
 // count back (the account's is cleared).
-func (s *Service) Login(ctx context.Context, email, password, clientAddr string) (string, Session, User, error) {
-	email = NormalizeEmail(email)
-	keys := []string{"acct:" + email, "addr:" + clientAddr}
-	limits := []int{s.o.MaxPerAccount, s.o.MaxPerAddress}
+func (s *Service) SignIn(ctx context.Context, in SignInInput) (string, Session, User, error) {
+	email, clientAddr := NormalizeEmail(in.Email), in.ClientAddr
+	acctKey, pairKey, addrKey := "acct:"+email, "pair:"+clientAddr+"|"+email, "addr:"+clientAddr
+	underAttack := false
 	var counted []string
 	if !s.o.DisableThrottle {
-		for i, k := range keys {
-			if err := s.count(ctx, k, limits[i]); err != nil {
+		for _, k := range []struct {
+			key   string
+			limit int
+		}{{addrKey, s.o.MaxPerAddress}, {pairKey, s.o.MaxPerAccount}} {
+			if err := s.count(ctx, k.key, k.limit); err != nil {
 				s.uncount(ctx, counted)
 				return "", Session{}, User{}, err
 			}
-			counted = append(counted, k)
+			counted = append(counted, k.key)
 		}
+		if err := s.count(ctx, acctKey, s.o.MaxPerAccount); err != nil {
+			if !errs.HasCode(err, "too_many_attempts") {
+				s.uncount(ctx, counted)
+				return "", Session{}, User{}, err
+			}
+			underAttack = true
+		}
+		counted = append(counted, acctKey)
 	}
 	var u User
 	err := s.db.WithContext(ctx).Where("email = ?", email).Take(&u).Error
@@ -260,11 +299,46 @@ func (s *Service) Login(ctx context.Context, email, password, clientAddr string)
 		s.uncount(ctx, counted)
 		return "", Session{}, User{}, err
 	}
+	if underAttack {
+		// Nothing about the password is learnt here: the code comes first.
+		s.uncount(ctx, counted[:2]) // not a guess at the password
+		if !found {
+			return "", Session{}, User{}, errCodeRequired()
+		}
+		if in.Code == "" {
+			has := false
+			if s.o.SecondFactor != nil {
+				if has, err = s.o.SecondFactor.Has(ctx, u.ID); err != nil {
+					return "", Session{}, User{}, err
+				}
+			}
+			if !has {
+				if err := s.sendLoginCode(ctx, u); err != nil {
+					return "", Session{}, User{}, err
+				}
+			}
+			return "", Session{}, User{}, errCodeRequired()
+		}
+		ok := false
+		if s.o.SecondFactor != nil {
+			if ok, err = s.o.SecondFactor.Verify(ctx, u.ID, in.Code); err != nil {
+				return "", Session{}, User{}, err
+			}
+		}
+		if !ok {
+			if ok, err = s.checkLoginCode(ctx, u.ID, strings.TrimSpace(in.Code)); err != nil {
+				return "", Session{}, User{}, err
+			}
+		}
+		if !ok {
+			return "", Session{}, User{}, errBadCode
+		}
+	}
 	hash := s.dummy
 	if found {
 		hash = u.PasswordHash
 	}
-	ok, err := s.check(ctx, hash, password)
+	ok, err := s.check(ctx, hash, in.Password)
 	if err != nil {
 		s.uncount(ctx, counted) // not a guess: the password was never checked
 		return "", Session{}, User{}, err
@@ -273,13 +347,21 @@ func (s *Service) Login(ctx context.Context, email, password, clientAddr string)
 		return "", Session{}, User{}, errBadLogin
 	}
 	if !s.o.DisableThrottle {
-		if err := s.db.WithContext(ctx).Exec(`DELETE FROM login_throttle WHERE key = ?`, keys[0]).Error; err != nil {
+		if err := s.db.WithContext(ctx).Exec(`DELETE FROM login_throttle WHERE key IN (?, ?)`, acctKey, pairKey).Error; err != nil {
 			return "", Session{}, User{}, err
 		}
-		s.uncount(ctx, counted[1:])
+		if !underAttack {
+			s.uncount(ctx, counted[:1])
+		}
 	}
 	tok, sess, err := s.openSession(ctx, u.ID)
 	return tok, sess, u, err
+}
+
+// OpenSession opens a session for userID without a password (right after
+// the person set their password on an invitation) and returns its token.
+func (s *Service) OpenSession(ctx context.Context, userID int64) (string, Session, error) {
+	return s.openSession(ctx, userID)
 }
 
 // count records one attempt for key and refuses it (429

@@ -17,6 +17,7 @@ import (
 	"github.com/clinicpress/clinicpress/internal/account"
 	"github.com/clinicpress/clinicpress/internal/app"
 	"github.com/clinicpress/clinicpress/internal/db"
+	"github.com/clinicpress/clinicpress/internal/errs"
 	"github.com/clinicpress/clinicpress/internal/testenv"
 )
 
@@ -99,10 +100,13 @@ func TestLoginDoesNotRevealAccounts(t *testing.T) {
 	})
 }
 
-// TestAccountThrottle: five failures lock the account (429 with
-// Retry-After, even with the right password) until the window passes;
-// the counters live in the database, so a second instance on the same
-// database sees them.
+// TestAccountThrottle: five failures from one address refuse that address
+// for the account (429 with Retry-After, even with the right password)
+// until the window passes; from any other address the account is "under
+// attack": the right password alone answers code_required, and together
+// with the 6-digit code mailed to the owner it signs in (the real user is
+// never locked out). The counters live in the database, so a second
+// instance on the same database sees them.
 func TestAccountThrottle(t *testing.T) {
 	testenv.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		e := testenv.New(t, d)
@@ -133,8 +137,23 @@ func TestAccountThrottle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, _, _, err := a2.Accounts.Login(context.Background(), "target@acct.test", testenv.Password, "192.0.2.44"); err == nil || !strings.Contains(err.Error(), "too_many_attempts") {
-			t.Fatalf("second instance: login during the lock: %v", err)
+		if _, _, _, err := a2.Accounts.Login(context.Background(), "target@acct.test", testenv.Password, "192.0.2.44"); !errs.HasCode(err, "code_required") {
+			t.Fatalf("second instance: login while under attack: %v", err)
+		}
+		code := codeIn(t, e.LastMail("target@acct.test"))
+		wrong := "000000"
+		if code == wrong {
+			wrong = "000001"
+		}
+		if _, _, _, err := a2.Accounts.SignIn(context.Background(), account.SignInInput{Email: "target@acct.test", Password: testenv.Password, ClientAddr: "192.0.2.44", Code: wrong}); !errs.HasCode(err, "invalid_code") {
+			t.Fatalf("a wrong code with the right password: %v", err)
+		}
+		if _, _, _, err := a2.Accounts.SignIn(context.Background(), account.SignInInput{Email: "target@acct.test", Password: testenv.Password, ClientAddr: "192.0.2.44", Code: code}); err != nil {
+			t.Fatalf("right password and the mailed code: %v", err)
+		}
+		// The code works once; the guessing address stays refused.
+		if _, _, _, err := a2.Accounts.SignIn(context.Background(), account.SignInInput{Email: "target@acct.test", Password: testenv.Password, ClientAddr: "192.0.2.45", Code: code}); err != nil {
+			t.Fatalf("after a successful sign-in the account is no longer under attack: %v", err)
 		}
 
 		e.Clock.Advance(14 * time.Minute)
@@ -150,7 +169,7 @@ func TestAccountThrottle(t *testing.T) {
 				t.Fatal("wrong password accepted")
 			}
 		}
-		if r := login(e, "bystander@acct.test", testenv.Password); r.Status != 429 {
+		if r := login(e, "bystander@acct.test", testenv.Password); r.Status != 401 || r.Code() != "code_required" {
 			t.Fatalf("first instance ignores the second's failures: %d %s", r.Status, r.Body)
 		}
 	})
@@ -398,4 +417,16 @@ func TestSweep(t *testing.T) {
 			t.Fatal("a live session was swept")
 		}
 	})
+}
+
+var codeRE = regexp.MustCompile(`(?m)^\s*(\d{6})\s*$`)
+
+// codeIn is the 6-digit sign-in code of a mail.
+func codeIn(t *testing.T, m testenv.Mail) string {
+	t.Helper()
+	c := codeRE.FindStringSubmatch(m.Text)
+	if c == nil {
+		t.Fatalf("no code in %q", m.Text)
+	}
+	return c[1]
 }

@@ -44,6 +44,7 @@ type UI struct {
 	md         *render.Renderer
 	static     fs.FS
 	themes     Themes
+	outbox     Outbox
 }
 
 // Config is what New needs.
@@ -58,6 +59,9 @@ type Config struct {
 	// Themes renders the editor's theme preview with the clinic's public
 	// theme (the app's *theme.Engine); nil answers that preview with 404.
 	Themes Themes
+	// Outbox is the mail service behind the platform admins' Outbox
+	// screen (nil: the screen is not mounted).
+	Outbox Outbox
 }
 
 // New builds the admin app; it panics if the embedded templates do not parse
@@ -82,7 +86,7 @@ func New(cfg Config) *UI {
 		panic("adminui: templates: " + err.Error())
 	}
 	return &UI{accounts: cfg.Accounts, clinics: cfg.Clinics, articles: cfg.Articles, trustProxy: cfg.TrustProxy,
-		now: cfg.Now, views: eng, md: render.New(), static: st, themes: cfg.Themes}
+		now: cfg.Now, views: eng, md: render.New(), static: st, themes: cfg.Themes, outbox: cfg.Outbox}
 }
 
 // Register mounts every /admin route on r. Routes that need no session
@@ -92,6 +96,12 @@ func (u *UI) Register(r fiber.Router) {
 	g.Get("/static/:file", u.staticFile)
 	g.Get("/login", u.loginPage)
 	g.Post("/login", u.loginSubmit)
+	g.Get("/forgot", u.forgotPage)
+	g.Post("/forgot", u.forgotSubmit)
+	g.Get("/reset/:token", u.resetPage)
+	g.Post("/reset/:token", u.resetSubmit)
+	g.Get("/invite/:token", u.invitePage)
+	g.Post("/invite/:token", u.inviteAccept)
 	// The editor's theme preview frame answers with headers of its own
 	// (see headers), so it is marked before the session and CSRF checks.
 	g.Post("/c/:clinic/preview-frame", u.inFrame, u.session, u.csrf, u.previewFrame)
@@ -109,6 +119,10 @@ func (u *UI) Register(r fiber.Router) {
 	a.Get("/clinics", u.clinicsPage)
 	a.Post("/clinics", u.clinicCreate)
 	a.Get("/switch", u.switchClinic)
+	if u.outbox != nil {
+		a.Get("/outbox", u.outboxPage(u.outbox))
+		a.Post("/outbox/:id/retry", u.outboxRetry(u.outbox))
+	}
 
 	c := a.Group("/c/:clinic")
 	c.Get("/", u.dashboard)
@@ -138,6 +152,8 @@ func (u *UI) Register(r fiber.Router) {
 	c.Post("/members/:user", u.memberUpdate)
 	c.Get("/members/:user/remove", u.memberRemoveConfirm)
 	c.Post("/members/:user/remove", u.memberRemove)
+	c.Post("/invitations/:id/resend", u.invitationResend)
+	c.Post("/invitations/:id/revoke", u.invitationRevoke)
 	c.Get("/settings", u.settingsPage)
 	c.Post("/settings", u.settingsSave)
 	c.Get("/audit", u.auditPage)
@@ -332,7 +348,19 @@ func Message(e *errs.Error) string {
 	case "last_admin":
 		return "A clinic needs at least one clinic admin. Make someone else a clinic admin first."
 	case "email_taken":
-		return "A person with this email already exists. Add them by email without a password."
+		return "A person with this email already exists. Sign in with that account to accept the invitation."
+	case "code_required":
+		return "This account has had many failed sign-ins from elsewhere, so it needs a one-time code as well: we emailed you a 6-digit code. Enter it below with your password."
+	case "invalid_code":
+		return "The sign-in code is not right or has expired. Check the newest mail from ClinicPress and try again."
+	case "token_not_found", "invitation_not_found":
+		return "This link is not valid. It may have been replaced by a newer one: use the link in the newest mail, or ask for a new one."
+	case "token_used", "invitation_used":
+		return "This link was already used. If that was not you, ask for a new one."
+	case "token_expired", "invitation_expired":
+		return "This link has expired. Ask for a new one (a clinic admin can send an invitation again)."
+	case "invitation_revoked":
+		return "This invitation was withdrawn by the clinic. Ask the clinic admin if you think this is a mistake."
 	case "already_member":
 		return capitalize(e.Message) + ". Change their role in the list instead."
 	case "hostname_taken":

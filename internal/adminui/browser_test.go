@@ -252,7 +252,7 @@ func TestBrowserWriterWritesAndSubmits(t *testing.T) {
 // versions side by side and keeps both texts.
 func TestBrowserConflictKeepsBothTexts(t *testing.T) {
 	w := newWorld(t)
-	w.e.MustDo("POST", "/api/v1/clinics/alpha/members", w.c.Admin, map[string]any{"email": "writer2@alpha.test", "name": "Second Writer", "password": testenv.Password, "role": "writer"}, 201, nil)
+	w.e.AddMember(w.c, w.c.Admin, "writer2@alpha.test", "Second Writer", "writer")
 	a := w.e.Draft(w.c, w.c.Writer, "Hand washing")
 	one, two := w.person("writer@alpha.test"), w.person("writer2@alpha.test")
 	w.do(one, chromedp.Navigate(w.path(a.ID, "")), chromedp.WaitVisible(chromedp.ID("body")))

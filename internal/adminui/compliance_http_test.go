@@ -251,10 +251,8 @@ func TestHTTPCompliance(t *testing.T) {
 		})
 
 		t.Run("member removal with a confirmation step", func(t *testing.T) {
-			var m struct {
-				UserID int64 `json:"user_id"`
-			}
-			e.MustDo("POST", "/api/v1/clinics/alpha/members", c.Admin, map[string]any{"email": "temp@alpha.test", "name": "Temp Person", "password": testenv.Password, "role": "writer"}, 201, &m)
+			var m struct{ UserID int64 }
+			_, m.UserID = e.AddMember(c, c.Admin, "temp@alpha.test", "Temp Person", "writer")
 			p := fmt.Sprintf("%s/members/%d/remove", base, m.UserID)
 			if r := do(t, e, "GET", base+"/members", c.Admin, nil, nil); !strings.Contains(r.Body, `href="`+p+`"`) {
 				t.Fatalf("members list does not link to the confirmation")

@@ -7,12 +7,15 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/clinicpress/clinicpress/internal/account"
 	"github.com/clinicpress/clinicpress/internal/errs"
 	"github.com/clinicpress/clinicpress/internal/redirect"
 )
 
 type loginView struct {
 	Email, Next, Token, Error string
+	// AskCode shows the one-time code field (the account is under attack).
+	AskCode bool
 }
 
 // safeNext keeps a post-sign-in redirect inside the admin: the target is
@@ -59,13 +62,18 @@ func (u *UI) loginSubmit(c *fiber.Ctx) error {
 		v.Error = "The email or password is too long."
 		return u.loginForm(c, fiber.StatusUnprocessableEntity, v)
 	}
-	tok, _, _, err := u.accounts.Login(c.UserContext(), v.Email, pw, c.IP())
+	code := strings.TrimSpace(c.FormValue("code"))
+	if len(code) > 64 {
+		code = ""
+	}
+	tok, _, _, err := u.accounts.SignIn(c.UserContext(), account.SignInInput{Email: v.Email, Password: pw, ClientAddr: c.IP(), Code: code})
 	if err != nil {
 		e, ok := errs.As(err)
 		if !ok {
 			return err
 		}
 		v.Error = Message(e)
+		v.AskCode = e.Code == "code_required" || e.Code == "invalid_code"
 		if ra, ok := e.Extra["retry_after"].(int); ok { // 429 too_many_attempts, 503 busy
 			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(ra))
 		}

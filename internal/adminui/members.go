@@ -12,19 +12,20 @@ import (
 )
 
 type memberForm struct {
-	Email, Name                             string
-	Role                                    authz.Role
-	Registration, Specialty, Expires, Error string
+	Email string
+	Role  authz.Role
+	Error string
 }
 
 // roleWords is a role as a clinic admin says it ("clinic admin").
 func roleWords(r authz.Role) string { return strings.ReplaceAll(string(r), "_", " ") }
 
 type membersView struct {
-	Base    string
-	Members []clinic.MemberView
-	Form    memberForm
-	Q       string
+	Base        string
+	Members     []clinic.MemberView
+	Invitations []clinic.Invitation
+	Form        memberForm
+	Q           string
 }
 
 // membersPage lists the clinic's members (clinic admins; others get the
@@ -43,6 +44,10 @@ func (u *UI) membersView(c *fiber.Ctx, status int, f memberForm) error {
 	if err != nil {
 		return err
 	}
+	invs, err := u.clinics.Invitations(c.UserContext(), sc)
+	if err != nil {
+		return err
+	}
 	q := strings.ToLower(strings.TrimSpace(c.Query("q")))
 	if q != "" {
 		kept := ms[:0]
@@ -54,7 +59,7 @@ func (u *UI) membersView(c *fiber.Ctx, status int, f memberForm) error {
 		ms = kept
 	}
 	return u.view(c, status, "members", &Page{Title: "Members · " + cl.Name, Nav: "members",
-		D: membersView{Base: base(c), Members: ms, Form: f, Q: c.Query("q")}})
+		D: membersView{Base: base(c), Members: ms, Invitations: invs, Form: f, Q: c.Query("q")}})
 }
 
 func doctorFrom(c *fiber.Ctx) *clinic.DoctorProfile {
@@ -65,17 +70,16 @@ func doctorFrom(c *fiber.Ctx) *clinic.DoctorProfile {
 		Specialty: strings.TrimSpace(c.FormValue("specialty")), CredentialsExpireOn: strings.TrimSpace(c.FormValue("credentials_expire_on"))}
 }
 
-// memberAdd adds a person (creating their account when the email is new).
+// memberAdd invites a person by email with a role: they get a link to
+// accept (and, when new, to choose their own password). The page says the
+// same whether or not the address has an account.
 func (u *UI) memberAdd(c *fiber.Ctx) error {
 	sc, err := u.clinicOf(c)
 	if err != nil {
 		return err
 	}
-	cl := sc.Clinic()
-	f := memberForm{Email: c.FormValue("email"), Name: c.FormValue("name"), Role: authz.Role(c.FormValue("role")),
-		Registration: c.FormValue("registration_number"), Specialty: c.FormValue("specialty"), Expires: c.FormValue("credentials_expire_on")}
-	m, err := u.clinics.AddMember(c.UserContext(), sc, clinic.NewMember{Email: f.Email, Name: f.Name,
-		Password: c.FormValue("password"), Role: f.Role, Doctor: doctorFrom(c)})
+	f := memberForm{Email: strings.TrimSpace(c.FormValue("email")), Role: authz.Role(c.FormValue("role"))}
+	inv, err := u.clinics.Invite(c.UserContext(), sc, f.Email, f.Role)
 	if err != nil {
 		if e, ok := isUserError(err); ok && e.Code != "forbidden" {
 			f.Error = Message(e)
@@ -83,7 +87,41 @@ func (u *UI) memberAdd(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	return u.done(c, base(c)+"/members", m.Name+" is now a "+roleWords(m.Role)+" of "+cl.Name+".")
+	return u.done(c, base(c)+"/members", "Invitation sent to "+inv.Email+" as a "+roleWords(inv.Role)+
+		". They become a member when they accept it (the link works for 72 hours).")
+}
+
+// invitationResend sends a pending or expired invitation again with a new link.
+func (u *UI) invitationResend(c *fiber.Ctx) error {
+	sc, err := u.clinicOf(c)
+	if err != nil {
+		return err
+	}
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	inv, err := u.clinics.ResendInvitation(c.UserContext(), sc, id)
+	if err != nil {
+		return u.failed(c, base(c)+"/members", err)
+	}
+	return u.done(c, base(c)+"/members", "The invitation to "+inv.Email+" was sent again with a new link; the old link no longer works.")
+}
+
+// invitationRevoke withdraws an invitation; its link stops working.
+func (u *UI) invitationRevoke(c *fiber.Ctx) error {
+	sc, err := u.clinicOf(c)
+	if err != nil {
+		return err
+	}
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := u.clinics.RevokeInvitation(c.UserContext(), sc, id); err != nil {
+		return u.failed(c, base(c)+"/members", err)
+	}
+	return u.done(c, base(c)+"/members", "The invitation was withdrawn; its link no longer works.")
 }
 
 // memberUpdate changes a member's role and doctor profile.

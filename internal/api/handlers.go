@@ -29,20 +29,25 @@ func (a *API) login(c *fiber.Ctx) error {
 	var req struct {
 		Email    string `json:"email"`
 		Password string `json:"password"`
+		Code     string `json:"code"`
 	}
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	if len(req.Email) > 254 || len(req.Password) > 256 {
+	if len(req.Email) > 254 || len(req.Password) > 256 || len(req.Code) > 64 {
 		return errs.BadRequest("invalid_credentials", "email or password is too long")
 	}
-	tok, sess, u, err := a.Accounts.Login(c.UserContext(), req.Email, req.Password, c.IP())
+	tok, sess, u, err := a.Accounts.SignIn(c.UserContext(), account.SignInInput{Email: req.Email, Password: req.Password, ClientAddr: c.IP(), Code: req.Code})
 	if err != nil {
 		return err
 	}
+	setSession(c, tok, sess)
+	return c.JSON(fiber.Map{"token": tok, "expires_at": sess.ExpiresAt, "user": userOut(u)})
+}
+
+func setSession(c *fiber.Ctx, tok string, sess account.Session) {
 	c.Cookie(&fiber.Cookie{Name: SessionCookie, Value: tok, Path: "/", HTTPOnly: true, SameSite: "Lax",
 		Secure: c.Protocol() == "https", Expires: sess.ExpiresAt})
-	return c.JSON(fiber.Map{"token": tok, "expires_at": sess.ExpiresAt, "user": userOut(u)})
 }
 
 func (a *API) logout(c *fiber.Ctx) error {
@@ -180,23 +185,22 @@ func (d *doctorReq) profile() *clinic.DoctorProfile {
 	return &p
 }
 
+// addMember invites email with role: the membership exists only once the
+// invitee accepts. The answer is the same whether or not the address has
+// an account (no enumeration).
 func (a *API) addMember(c *fiber.Ctx, sc clinic.Scope) error {
 	var req struct {
-		Email    string     `json:"email"`
-		Name     string     `json:"name"`
-		Password string     `json:"password"`
-		Role     authz.Role `json:"role"`
-		Doctor   *doctorReq `json:"doctor"`
+		Email string     `json:"email"`
+		Role  authz.Role `json:"role"`
 	}
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	m, err := a.Clinics.AddMember(c.UserContext(), sc, clinic.NewMember{Email: req.Email,
-		Name: req.Name, Password: req.Password, Role: req.Role, Doctor: req.Doctor.profile()})
+	inv, err := a.Clinics.Invite(c.UserContext(), sc, req.Email, req.Role)
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(m)
+	return c.Status(fiber.StatusCreated).JSON(inv)
 }
 
 func (a *API) listMembers(c *fiber.Ctx, sc clinic.Scope) error {

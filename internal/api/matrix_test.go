@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"sort"
@@ -153,12 +154,26 @@ func (m *matrix) redirect() redirectOut {
 
 // member adds a throwaway writer to the home clinic and returns its id.
 func (m *matrix) member() int64 {
-	var out struct {
-		UserID int64 `json:"user_id"`
+	_, id := m.e.AddMember(m.home, m.e.Platform, m.uniq("member")+"@matrix.test", "Throwaway Member", "writer")
+	return id
+}
+
+// invitation invites a throwaway address to the home clinic.
+func (m *matrix) invitation() (id int64, token string) {
+	inv := m.e.Invite(m.home, m.e.Platform, m.uniq("invitee")+"@matrix.test", "writer")
+	return inv.ID, inv.Token
+}
+
+// resetToken mails a throwaway account a reset link (from an address of
+// its own, so the client throttle is not used up) and returns its token.
+func (m *matrix) resetToken() string {
+	email := m.uniq("reset") + "@matrix.test"
+	m.e.CreateUser(email, "Reset Person", false)
+	if err := m.e.App.Accounts.RequestReset(context.Background(), email, "192.0.2."+fmt.Sprint(m.n%250)); err != nil {
+		m.e.T.Fatal(err)
 	}
-	m.e.MustDo("POST", "/api/v1/clinics/"+m.home.Slug+"/members", m.e.Platform, map[string]any{
-		"email": m.uniq("member") + "@matrix.test", "name": "Throwaway Member", "password": testenv.Password, "role": "writer"}, 201, &out)
-	return out.UserID
+	link := m.e.LastMail(email).Link("/admin/reset/")
+	return link[strings.LastIndex(link, "/")+1:]
 }
 
 // cell is one prepared request. fresh asks for a new session of the caller
@@ -186,6 +201,16 @@ var matrixRows = []matrixRow{
 			email = m.email(writer)
 		}
 		return cell{url: "/api/v1/auth/login", body: map[string]string{"email": email, "password": testenv.Password}}
+	}, [nCallers]int{200, 200, 200, 200, 200, 200, 200, 200}},
+	{"POST", "/api/v1/auth/reset", func(m *matrix, who caller) cell {
+		return cell{url: "/api/v1/auth/reset", body: map[string]string{"email": m.uniq("nobody") + "@matrix.test"}}
+	}, [nCallers]int{202, 202, 202, 202, 202, 202, 202, 202}},
+	{"POST", "/api/v1/auth/reset/confirm", func(m *matrix, who caller) cell {
+		return cell{url: "/api/v1/auth/reset/confirm", body: map[string]string{"token": m.resetToken(), "password": testenv.Password}}
+	}, [nCallers]int{204, 204, 204, 204, 204, 204, 204, 204}},
+	{"POST", "/api/v1/invitations/accept", func(m *matrix, who caller) cell {
+		_, tok := m.invitation()
+		return cell{url: "/api/v1/invitations/accept", body: map[string]string{"token": tok, "name": "New Person", "password": testenv.Password}}
 	}, [nCallers]int{200, 200, 200, 200, 200, 200, 200, 200}},
 	{"POST", "/api/v1/auth/logout", func(m *matrix, who caller) cell {
 		return cell{url: "/api/v1/auth/logout", fresh: true}
@@ -217,8 +242,23 @@ var matrixRows = []matrixRow{
 
 	{"POST", "/api/v1/clinics/:clinic/members", func(m *matrix, who caller) cell {
 		return cell{url: "/api/v1/clinics/" + m.home.Slug + "/members", body: map[string]any{
-			"email": m.uniq("added") + "@matrix.test", "name": "Added Person", "password": testenv.Password, "role": "writer"}}
+			"email": m.uniq("added") + "@matrix.test", "role": "writer"}}
 	}, [nCallers]int{401, 403, 403, 201, 404, 404, 404, 201}},
+	{"GET", "/api/v1/clinics/:clinic/invitations", func(m *matrix, who caller) cell {
+		return cell{url: "/api/v1/clinics/" + m.home.Slug + "/invitations"}
+	}, [nCallers]int{401, 403, 403, 200, 404, 404, 404, 200}},
+	{"GET", "/api/v1/clinics/:clinic/invitations/:id", func(m *matrix, who caller) cell {
+		id, _ := m.invitation()
+		return cell{url: fmt.Sprintf("/api/v1/clinics/%s/invitations/%d", m.home.Slug, id)}
+	}, [nCallers]int{401, 403, 403, 200, 404, 404, 404, 200}},
+	{"DELETE", "/api/v1/clinics/:clinic/invitations/:id", func(m *matrix, who caller) cell {
+		id, _ := m.invitation()
+		return cell{url: fmt.Sprintf("/api/v1/clinics/%s/invitations/%d", m.home.Slug, id)}
+	}, [nCallers]int{401, 403, 403, 204, 404, 404, 404, 204}},
+	{"POST", "/api/v1/clinics/:clinic/invitations/:id/resend", func(m *matrix, who caller) cell {
+		id, _ := m.invitation()
+		return cell{url: fmt.Sprintf("/api/v1/clinics/%s/invitations/%d/resend", m.home.Slug, id)}
+	}, [nCallers]int{401, 403, 403, 200, 404, 404, 404, 200}},
 	{"GET", "/api/v1/clinics/:clinic/members", func(m *matrix, who caller) cell {
 		return cell{url: "/api/v1/clinics/" + m.home.Slug + "/members"}
 	}, [nCallers]int{401, 403, 403, 200, 404, 404, 404, 200}},
@@ -448,6 +488,8 @@ func TestForeignIDs(t *testing.T) {
 		redirectRE := regexp.MustCompile(`/redirects/\d+`)
 		var fr struct{ ID int64 }
 		e.MustDo("POST", "/api/v1/clinics/"+m.other.Slug+"/redirects", m.other.Admin, map[string]any{"from": "/foreign-old", "kind": "gone"}, 201, &fr)
+		invitationRE := regexp.MustCompile(`/invitations/\d+`)
+		foreignInv := e.Invite(m.other, m.other.Admin, "foreign-invitee@matrix.test", "writer")
 		n := 0
 		for _, r := range matrixRows {
 			if !strings.Contains(r.path, "/:id") && !strings.Contains(r.path, "/:user") {
@@ -457,6 +499,8 @@ func TestForeignIDs(t *testing.T) {
 				c := r.prepare(m, who)
 				u := c.url
 				switch {
+				case strings.Contains(r.path, "/invitations/:id"):
+					u = invitationRE.ReplaceAllString(u, fmt.Sprintf("/invitations/%d", foreignInv.ID))
 				case strings.Contains(r.path, "/:preview"):
 					u = previewRE.ReplaceAllString(u, fmt.Sprintf("/previews/%d", p.ID))
 				case strings.Contains(r.path, "/redirects/:id"):

@@ -22,6 +22,7 @@ import (
 	"github.com/clinicpress/clinicpress/internal/clinic"
 	"github.com/clinicpress/clinicpress/internal/db"
 	"github.com/clinicpress/clinicpress/internal/jobs"
+	"github.com/clinicpress/clinicpress/internal/mail"
 	"github.com/clinicpress/clinicpress/internal/metrics"
 	"github.com/clinicpress/clinicpress/internal/projection"
 	"github.com/clinicpress/clinicpress/internal/redirects"
@@ -46,6 +47,15 @@ type Config struct {
 	// Metrics, if set, collects this instance's metrics (served by the
 	// binary on --metrics-addr, never on the public port).
 	Metrics *metrics.Registry
+	// Mail is the outgoing mail setup (--smtp-url, --mail-from); an empty
+	// URL stores mail for the Outbox screen instead of sending it.
+	Mail mail.Config
+	// BaseURL is the public base URL links in mails start with
+	// (--base-url), e.g. https://admin.clinic.example.
+	BaseURL string
+	// MailInterval is how often the mail worker looks for due mail
+	// (default 30s); a commit that queued a mail also wakes it at once.
+	MailInterval time.Duration
 }
 
 // App is the built product.
@@ -64,6 +74,7 @@ type App struct {
 	// Listener is the LISTEN loop for page-cache invalidation (PostgreSQL
 	// only; nil on SQLite). It runs with Jobs (Start/Stop).
 	Listener *projection.Listener
+	Mail     *mail.Service
 
 	mu        sync.RWMutex
 	listeners []func(clinicID int64)
@@ -85,6 +96,17 @@ func (a *App) changed(clinicID int64) {
 	}
 }
 
+// Start starts the background work of this instance: the job queue and
+// the mail worker that Kick wakes right after a commit queued a mail (the
+// River periodic job deliver_mail covers every instance on a schedule).
+func (a *App) Start(ctx context.Context) error {
+	if err := a.Jobs.Start(ctx); err != nil {
+		return err
+	}
+	go a.Mail.Run(ctx, time.Hour)
+	return nil
+}
+
 // Build applies migrations and builds every service and the HTTP app.
 func Build(ctx context.Context, cfg Config) (*App, error) {
 	if err := cfg.DB.MigrateUp(ctx); err != nil {
@@ -98,13 +120,24 @@ func Build(ctx context.Context, cfg Config) (*App, error) {
 		return nil, err
 	}
 	a := &App{DB: cfg.DB, Authz: z}
-	a.Accounts = account.New(cfg.DB, z, account.Options{Argon2: cfg.Argon2, Now: cfg.Now, DisableThrottle: cfg.NoThrottle})
+	if cfg.Mail.Now == nil {
+		cfg.Mail.Now = cfg.Now
+	}
+	if a.Mail, err = mail.New(cfg.DB, cfg.Mail); err != nil {
+		return nil, err
+	}
+	if cfg.MailInterval <= 0 {
+		cfg.MailInterval = 30 * time.Second
+	}
+	a.Accounts = account.New(cfg.DB, z, account.Options{Argon2: cfg.Argon2, Now: cfg.Now, DisableThrottle: cfg.NoThrottle,
+		Mail: a.Mail, BaseURL: cfg.BaseURL})
 	eng, err := theme.New(themes.FS, cfg.ThemesDir)
 	if err != nil {
 		return nil, err
 	}
 	a.Themes = eng
 	a.Clinics = clinic.New(cfg.DB, z, a.Accounts, eng, cfg.Now, a.changed)
+	a.Clinics.UseMail(a.Mail, cfg.BaseURL)
 	a.Articles = article.New(cfg.DB, a.Clinics, cfg.Now, a.changed)
 
 	a.Redirects = redirects.New(cfg.DB, a.Clinics, cfg.Now)
@@ -157,6 +190,9 @@ func Build(ctx context.Context, cfg Config) (*App, error) {
 			{Kind: "scheduled_publish", Interval: 10 * time.Minute, Run: a.Articles.SweepSchedules},
 			{Kind: "review_overdue", Interval: 5 * time.Minute, Run: a.Articles.ApplyOverdue},
 			{Kind: "sweep_sessions", Interval: time.Hour, Run: a.Accounts.Sweep},
+			// Mail: every instance may deliver (rows are claimed one at a
+			// time); Kick after a commit wakes this instance's worker (Run).
+			{Kind: "deliver_mail", Interval: cfg.MailInterval, Run: a.Mail.DeliverDue},
 		},
 		Local:      []jobs.Local{{Name: "site-epochs", Interval: 2 * time.Second, Run: a.Site.PollFallback}},
 		Daemons:    daemons,
@@ -171,7 +207,7 @@ func Build(ctx context.Context, cfg Config) (*App, error) {
 	// Parts are mounted in order; the public site's catch-all goes last.
 	parts := []server.Part{
 		apiPart,
-		adminui.New(adminui.Config{Accounts: a.Accounts, Clinics: a.Clinics, Articles: a.Articles,
+		adminui.New(adminui.Config{Accounts: a.Accounts, Clinics: a.Clinics, Articles: a.Articles, Outbox: a.Mail,
 			TrustProxy: len(cfg.TrustedProxies) > 0, Now: cfg.Now, Themes: eng}),
 	}
 	parts = append(parts, a.Site)

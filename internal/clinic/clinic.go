@@ -171,6 +171,9 @@ type Service struct {
 	themes   ThemeChecker
 	now      func() time.Time
 	changed  func(clinicID int64)
+	// mail and baseURL send invitations (see UseMail).
+	mail    account.Mailer
+	baseURL string
 }
 
 // New returns a Service. themes may be nil (any theme name is taken);
@@ -529,16 +532,6 @@ func validateBranding(v *errs.Validation, b Branding) {
 		strings.HasPrefix(b.LogoURL, "//") || strings.HasPrefix(b.LogoURL, "/\\") || strings.ContainsAny(b.LogoURL, "\"\\<> \t\r\n")) {
 		v.Add("branding.logo_url", "must be an https:// URL or a path starting with /")
 	}
-}
-
-// NewMember is the input for adding a member. Name and Password are needed
-// only when no user with Email exists yet.
-type NewMember struct {
-	Email    string
-	Name     string
-	Password string
-	Role     authz.Role
-	Doctor   *DoctorProfile
 }
 
 func validateDoctor(v *errs.Validation, country string, d *DoctorProfile) {

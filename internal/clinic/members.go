@@ -7,7 +7,6 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/clinicpress/clinicpress/internal/account"
 	"github.com/clinicpress/clinicpress/internal/audit"
 	"github.com/clinicpress/clinicpress/internal/authz"
 	"github.com/clinicpress/clinicpress/internal/db"
@@ -48,75 +47,6 @@ func CredentialsStatus(m Member, now time.Time) string {
 }
 
 func view(m Member) MemberView { return MemberView{Member: m, DoctorProfile: m.Doctor()} }
-
-// AddMember gives a user a role in the clinic, creating the user when the
-// email is new (Name and Password are then required). Clinic admins only.
-func (s *Service) AddMember(ctx context.Context, sc Scope, in NewMember) (MemberView, error) {
-	if err := sc.Require(authz.ObjMember, authz.ActManage); err != nil {
-		return MemberView{}, err
-	}
-	actor, c := sc.actor, sc.clinic
-	var v errs.Validation
-	in.Email = account.NormalizeEmail(in.Email)
-	if !authz.ValidRole(in.Role) {
-		v.Add("role", "must be writer, doctor or clinic_admin")
-	}
-	if in.Doctor != nil && in.Role != authz.RoleDoctor {
-		v.Add("doctor", "only a doctor member has a doctor profile")
-	}
-	validateDoctor(&v, c.RegistrationCountry, in.Doctor)
-	if err := v.Err(); err != nil {
-		return MemberView{}, err
-	}
-	existing, err := s.accounts.ByEmail(ctx, in.Email)
-	var fresh *account.User
-	switch {
-	case err == nil:
-	case errs.HasCode(err, "not_found"):
-		u, err := s.accounts.Prepare(account.NewUser{Email: in.Email, Name: in.Name, Password: in.Password})
-		if err != nil {
-			return MemberView{}, err
-		}
-		fresh = &u
-	default:
-		return MemberView{}, err
-	}
-	now := s.clock()
-	m := Member{ClinicID: c.ID, Role: in.Role, CreatedAt: now, UpdatedAt: now}
-	if in.Doctor != nil {
-		m.RegistrationNumber = strings.TrimSpace(in.Doctor.RegistrationNumber)
-		m.Specialty = strings.TrimSpace(in.Doctor.Specialty)
-		m.CredentialsExpireOn = in.Doctor.CredentialsExpireOn
-	}
-	err = s.db.Tx(ctx, func(tx *gorm.DB) error {
-		if _, err := s.ResolveTx(tx, sc, authz.ObjMember, authz.ActManage); err != nil {
-			return err
-		}
-		if fresh != nil {
-			if err := account.InsertTx(tx, fresh, actor.RequestID); err != nil {
-				return err
-			}
-			existing = *fresh
-		}
-		m.UserID, m.Email, m.Name = existing.ID, existing.Email, existing.Name
-		if _, err := MembershipTx(tx, c.ID, m.UserID); err == nil {
-			return errs.Conflict("already_member", "%s is already a member of this clinic", m.Email)
-		}
-		if err := tx.Omit("email", "name").Create(&m).Error; err != nil {
-			return err
-		}
-		if err := projection.New(s.db.Dialect).Bump(tx, c.ID); err != nil {
-			return err
-		}
-		return audit.Record(tx, audit.Change{ClinicID: c.ID, ActorID: actor.UserID, Action: "member.added",
-			TargetType: "user", TargetID: m.UserID, After: view(m), RequestID: actor.RequestID, At: now})
-	})
-	if err != nil {
-		return MemberView{}, err
-	}
-	s.changed(c.ID)
-	return view(m), nil
-}
 
 // ListMembers lists the clinic's members; clinic admins only.
 func (s *Service) ListMembers(ctx context.Context, sc Scope) ([]MemberView, error) {

@@ -93,12 +93,27 @@ func seedClinic(ctx context.Context, a *app.App, op authz.Actor, dc demoClinic) 
 	if err != nil {
 		return err
 	}
+	// As the operator would: each person's account is made as with
+	// "clinicpress user create", then they are invited and accept, so no
+	// admin ever sets anyone's password through the product.
 	for i, p := range dc.people {
-		m, err := a.Clinics.AddMember(ctx, opScope, clinic.NewMember{Email: p.email, Name: p.name, Password: Password, Role: p.role, Doctor: p.doctor})
+		u, err := ensureUser(ctx, a, p.email, p.name, false)
 		if err != nil {
 			return err
 		}
-		actors[i] = authz.Actor{UserID: m.UserID, Name: p.name, RequestID: "demo"}
+		inv, err := a.Clinics.Invite(ctx, opScope, p.email, p.role)
+		if err != nil {
+			return err
+		}
+		actors[i] = u.Actor("demo")
+		if _, err := a.Clinics.AcceptInvitation(ctx, clinic.AcceptInput{Token: inv.Token, Actor: actors[i]}); err != nil {
+			return err
+		}
+		if p.doctor != nil {
+			if _, err := a.Clinics.UpdateMember(ctx, opScope, u.ID, clinic.MemberPatch{Doctor: p.doctor}); err != nil {
+				return err
+			}
+		}
 	}
 	scopes := make([]clinic.Scope, len(actors))
 	for i, act := range actors {

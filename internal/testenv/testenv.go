@@ -27,6 +27,7 @@ import (
 	"github.com/clinicpress/clinicpress/internal/authz"
 	"github.com/clinicpress/clinicpress/internal/clinic"
 	"github.com/clinicpress/clinicpress/internal/db"
+	"github.com/clinicpress/clinicpress/internal/mail"
 )
 
 // PostgresEnv names the variable holding the test PostgreSQL DSN.
@@ -125,7 +126,12 @@ type Env struct {
 	Clock *Clock
 	// Platform is the platform admin's token.
 	Platform string
+	// Mailbox is the real SMTP server the product sends its mail to.
+	Mailbox *Mailbox
 }
+
+// BaseURL is the public base URL of the product under test (links in mails).
+const BaseURL = "http://clinicpress.test"
 
 var quiet sync.Once
 
@@ -139,11 +145,12 @@ func New(t testing.TB, d *db.DB) *Env {
 		slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	})
 	clk := NewClock(Start)
-	a, err := app.Build(context.Background(), app.Config{DB: d, Now: clk.Now, Argon2: FastArgon2})
+	mb := StartMailbox(t)
+	a, err := app.Build(context.Background(), config(d, clk, mb))
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &Env{T: t, App: a, Clock: clk}
+	e := &Env{T: t, App: a, Clock: clk, Mailbox: mb}
 	e.CreateUser("root@platform.test", "Platform Root", true)
 	e.Platform = e.Login("root@platform.test")
 	return e
@@ -260,15 +267,12 @@ func (e *Env) NewClinic(slug string) Clinic {
 	fx := Clinic{Slug: slug, ID: c.ID}
 	add := func(who string, role authz.Role, doctor bool) (string, int64) {
 		email := fmt.Sprintf("%s@%s.test", who, slug)
-		body := map[string]any{"email": email, "name": strings.ToUpper(who[:1]) + who[1:] + " " + slug, "password": Password, "role": role}
+		tok, id := e.AddMember(fx, e.Platform, email, strings.ToUpper(who[:1])+who[1:]+" "+slug, role)
 		if doctor {
-			body["doctor"] = map[string]string{"registration_number": "M" + fmt.Sprint(10000+len(who)*7) + "Z", "specialty": "Dermatology", "credentials_expire_on": "2030-12-31"}
+			e.MustDo("PATCH", fmt.Sprintf("/api/v1/clinics/%s/members/%d", slug, id), e.Platform, map[string]any{"doctor": map[string]string{
+				"registration_number": "M" + fmt.Sprint(10000+len(who)*7) + "Z", "specialty": "Dermatology", "credentials_expire_on": "2030-12-31"}}, 200, nil)
 		}
-		var m struct {
-			UserID int64 `json:"user_id"`
-		}
-		e.MustDo("POST", "/api/v1/clinics/"+slug+"/members", e.Platform, body, 201, &m)
-		return e.Login(email), m.UserID
+		return tok, id
 	}
 	fx.Admin, fx.AdminID = add("admin", authz.RoleClinicAdmin, false)
 	fx.Writer, fx.WriterID = add("writer", authz.RoleWriter, false)
@@ -395,9 +399,14 @@ func Reopen(t testing.TB, d *db.DB) *db.DB {
 // services, caches and connection pool) on the same database and clock.
 func (e *Env) Instance() *Env {
 	e.T.Helper()
-	a, err := app.Build(context.Background(), app.Config{DB: Reopen(e.T, e.App.DB), Now: e.Clock.Now, Argon2: FastArgon2})
+	a, err := app.Build(context.Background(), config(Reopen(e.T, e.App.DB), e.Clock, e.Mailbox))
 	if err != nil {
 		e.T.Fatal(err)
 	}
-	return &Env{T: e.T, App: a, Clock: e.Clock, Platform: e.Platform}
+	return &Env{T: e.T, App: a, Clock: e.Clock, Platform: e.Platform, Mailbox: e.Mailbox}
+}
+
+func config(d *db.DB, clk *Clock, mb *Mailbox) app.Config {
+	return app.Config{DB: d, Now: clk.Now, Argon2: FastArgon2, BaseURL: BaseURL,
+		Mail: mail.Config{URL: mb.URL, From: "ClinicPress <noreply@clinicpress.test>"}}
 }
