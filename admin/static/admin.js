@@ -169,3 +169,60 @@
     if (dirty && autosaveURL) { autosave(); }
   });
 })();
+
+// Passkeys (WebAuthn): registering one on the Security screen, and signing
+// a review decision or acknowledgement. The server put the ceremony
+// options in data-passkey-options; the browser's answer goes into the
+// hidden field and the form is submitted as usual.
+(function () {
+  "use strict";
+  function toBuf(s) {
+    s = s.replace(/-/g, "+").replace(/_/g, "/");
+    while (s.length % 4) s += "=";
+    var bin = atob(s), out = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out.buffer;
+  }
+  function toB64(buf) {
+    var b = new Uint8Array(buf), s = "";
+    for (var i = 0; i < b.length; i++) s += String.fromCharCode(b[i]);
+    return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+  function fail(form, msg) {
+    var el = form.querySelector("[data-passkey-error]");
+    if (el) { el.textContent = msg; el.hidden = false; }
+  }
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    var create = form.querySelector("[data-passkey-create]");
+    var get = form.querySelector("[data-passkey-assertion]");
+    var field = create || get;
+    if (!field || field.value) return;
+    e.preventDefault();
+    if (!window.PublicKeyCredential || !navigator.credentials) {
+      fail(form, "This browser does not support passkeys.");
+      return;
+    }
+    var opts = JSON.parse(field.getAttribute("data-passkey-options")).publicKey;
+    opts.challenge = toBuf(opts.challenge);
+    if (create) {
+      opts.user.id = toBuf(opts.user.id);
+      (opts.excludeCredentials || []).forEach(function (c) { c.id = toBuf(c.id); });
+      navigator.credentials.create({ publicKey: opts }).then(function (cred) {
+        field.value = JSON.stringify({ id: cred.id, rawId: toB64(cred.rawId), type: cred.type,
+          response: { clientDataJSON: toB64(cred.response.clientDataJSON), attestationObject: toB64(cred.response.attestationObject),
+            transports: cred.response.getTransports ? cred.response.getTransports() : [] } });
+        form.submit();
+      }).catch(function (err) { fail(form, "No passkey was created: " + err.message); });
+      return;
+    }
+    (opts.allowCredentials || []).forEach(function (c) { c.id = toBuf(c.id); });
+    navigator.credentials.get({ publicKey: opts }).then(function (cred) {
+      var r = cred.response;
+      field.value = JSON.stringify({ id: cred.id, rawId: toB64(cred.rawId), type: cred.type,
+        response: { clientDataJSON: toB64(r.clientDataJSON), authenticatorData: toB64(r.authenticatorData),
+          signature: toB64(r.signature), userHandle: r.userHandle ? toB64(r.userHandle) : null } });
+      form.submit();
+    }).catch(function (err) { fail(form, "Not signed: " + err.message); });
+  }, true);
+})();

@@ -37,6 +37,7 @@ commands:
   serve                         run the web server (API, admin, public sites)
   migrate up|down|status        manage the database schema (ours and the job queue's)
   user create --email E --name N --password-stdin [--platform-admin]
+  user grant-verifier --email E let E check doctors' registrations (credential verifier)
   demo                          seed the demo clinics (idempotent) and print their logins
   audit verify                  recompute every clinic's audit hash chain
   backup FILE                   online consistent copy of the SQLite database (PostgreSQL: prints the pg_dump command)
@@ -326,8 +327,11 @@ func migrate(ctx context.Context, args []string, stdout io.Writer) error {
 }
 
 func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) > 0 && args[0] == "grant-verifier" {
+		return grantVerifierCmd(ctx, args[1:], stdout)
+	}
 	if len(args) == 0 || args[0] != "create" {
-		return errors.New("usage: clinicpress user create --email E --name N --password-stdin [--platform-admin]")
+		return errors.New("usage: clinicpress user create --email E --name N --password-stdin [--platform-admin] | user grant-verifier --email E")
 	}
 	fs, dsn := newFlags("user create")
 	email := fs.String("email", "", "email address")
@@ -354,6 +358,29 @@ func userCmd(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 		return describe(err)
 	}
 	fmt.Fprintf(stdout, "created user %d <%s>%s\n", u.ID, u.Email, map[bool]string{true: " (platform admin)"}[u.PlatformAdmin])
+	return nil
+}
+
+// grantVerifierCmd gives an existing user the platform-level credential
+// verifier role: the platform operator's own decision, on the command line.
+func grantVerifierCmd(ctx context.Context, args []string, stdout io.Writer) error {
+	fs, dsn := newFlags("user grant-verifier")
+	email := fs.String("email", "", "email address of an existing user")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *email == "" {
+		return errors.New("usage: clinicpress user grant-verifier --email E")
+	}
+	a, err := open(ctx, *dsn)
+	if err != nil {
+		return err
+	}
+	defer a.DB.Close()
+	if err := a.Clinics.GrantVerifierAsOperator(ctx, *email); err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(stdout, "%s is now a credential verifier\n", account.NormalizeEmail(*email))
 	return nil
 }
 

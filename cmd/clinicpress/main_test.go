@@ -150,6 +150,13 @@ func TestMigrateAndUserCreate(t *testing.T) {
 		if _, err := cli(t, "a long operator secret\n", "user", "create", "--db", dsn, "--email", "op@cli.test", "--name", "Again", "--password-stdin"); err == nil {
 			t.Fatal("duplicate email accepted")
 		}
+		// The operator grants the credential verifier role to an existing user.
+		if _, err := cli(t, "", "user", "grant-verifier", "--db", dsn, "--email", "nobody@cli.test"); err == nil {
+			t.Fatal("granted the verifier role to an unknown user")
+		}
+		if out := mustCLI(t, "", "user", "grant-verifier", "--db", dsn, "--email", "OP@cli.test"); !strings.Contains(out, "op@cli.test is now a credential verifier") {
+			t.Fatalf("grant-verifier output %q", out)
+		}
 
 		// The product on that database: the operator signs in and creates a clinic.
 		d, err := db.Open(dsn)

@@ -25,8 +25,8 @@ func TestUserAuditChained(t *testing.T) {
 		if err := d.Raw(`SELECT id FROM audit_entries WHERE clinic_id IS NULL ORDER BY id`).Scan(&ids).Error; err != nil {
 			t.Fatal(err)
 		}
-		if len(ids) != 5 { // root, one, two, two's password, three
-			t.Fatalf("%d user-level entries, want 5", len(ids))
+		if len(ids) != 7 { // root, verifier, verifier granted, one, two, two's password, three
+			t.Fatalf("%d user-level entries, want 7", len(ids))
 		}
 		verify := func() []audit.Broken {
 			t.Helper()
@@ -57,25 +57,25 @@ func TestUserAuditChained(t *testing.T) {
 			}
 		}
 		var orig audit.Entry
-		if err := d.Where("id = ?", ids[1]).Take(&orig).Error; err != nil {
+		if err := d.Where("id = ?", ids[3]).Take(&orig).Error; err != nil {
 			t.Fatal(err)
 		}
 		check("changed email", func() error {
-			return d.Exec(`UPDATE audit_entries SET after_json = ? WHERE id = ?`, `{"email":"evil@chain.test","name":"One","platform_admin":true}`, ids[1]).Error
+			return d.Exec(`UPDATE audit_entries SET after_json = ? WHERE id = ?`, `{"email":"evil@chain.test","name":"One","platform_admin":true}`, ids[3]).Error
 		}, func() error {
-			return d.Exec(`UPDATE audit_entries SET after_json = ? WHERE id = ?`, orig.AfterJSON, ids[1]).Error
+			return d.Exec(`UPDATE audit_entries SET after_json = ? WHERE id = ?`, orig.AfterJSON, ids[3]).Error
 		})
 		var pw audit.Entry
-		if err := d.Where("id = ?", ids[3]).Take(&pw).Error; err != nil {
+		if err := d.Where("id = ?", ids[5]).Take(&pw).Error; err != nil {
 			t.Fatal(err)
 		}
 		check("removed password change", func() error {
-			return d.Exec(`DELETE FROM audit_entries WHERE id = ?`, ids[3]).Error
+			return d.Exec(`DELETE FROM audit_entries WHERE id = ?`, ids[5]).Error
 		}, func() error { return d.Create(&pw).Error })
 		check("changed actor", func() error {
-			return d.Exec(`UPDATE audit_entries SET actor_id = NULL WHERE id = ?`, ids[3]).Error
+			return d.Exec(`UPDATE audit_entries SET actor_id = NULL WHERE id = ?`, ids[5]).Error
 		}, func() error {
-			return d.Exec(`UPDATE audit_entries SET actor_id = ? WHERE id = ?`, *pw.ActorID, ids[3]).Error
+			return d.Exec(`UPDATE audit_entries SET actor_id = ? WHERE id = ?`, *pw.ActorID, ids[5]).Error
 		})
 	})
 }

@@ -102,6 +102,7 @@ func (u *UI) Register(r fiber.Router) {
 	g.Post("/reset/:token", u.resetSubmit)
 	g.Get("/invite/:token", u.invitePage)
 	g.Post("/invite/:token", u.inviteAccept)
+	g.Post("/login/second-factor", u.secondStepSubmit)
 	// The editor's theme preview frame answers with headers of its own
 	// (see headers), so it is marked before the session and CSRF checks.
 	g.Post("/c/:clinic/preview-frame", u.inFrame, u.session, u.csrf, u.previewFrame)
@@ -116,6 +117,12 @@ func (u *UI) Register(r fiber.Router) {
 	a.Post("/logout", u.logout)
 	a.Get("/password", u.passwordPage)
 	a.Post("/password", u.passwordSubmit)
+	a.Get("/security", u.securityPage)
+	a.Post("/security/totp", u.totpBegin)
+	a.Post("/security/totp/confirm", u.totpConfirm)
+	a.Post("/security/passkeys", u.passkeyAdd)
+	a.Get("/verify-doctors", u.verifyPage)
+	a.Post("/verify-doctors/:user", u.verifySubmit)
 	a.Get("/clinics", u.clinicsPage)
 	a.Post("/clinics", u.clinicCreate)
 	a.Get("/switch", u.switchClinic)
@@ -322,9 +329,21 @@ func Message(e *errs.Error) string {
 	case "self_approval":
 		return "You wrote part of this text since the last approval, so you cannot approve it yourself (four-eyes rule). Another doctor of this clinic must review it."
 	case "doctor_not_registered":
-		return "Your doctor profile has no registration number, so you cannot sign off yet. Ask a clinic admin to add it under Members."
+		return "Your doctor profile has no registration number, so you cannot sign off yet. Add it under Security & profile; a credential verifier then checks it."
 	case "credentials_expired":
-		return "Your credentials have expired or have no expiry date on file, so you cannot sign off. Ask a clinic admin to update your doctor profile under Members."
+		return "Your credentials have expired or have no expiry date on file, so you cannot sign off. Update your practising certificate date under Security & profile; a credential verifier then checks it."
+	case "doctor_unverified":
+		return "A credential verifier has not yet checked your registration in the public register (or you changed it since), so you cannot sign off yet. This check is done by someone other than your clinic admin."
+	case "second_factor_required":
+		return "This clinic requires a second factor. Set up a passkey or an authenticator app under Security & profile first."
+	case "signature_required":
+		return capitalize(e.Message) + "."
+	case "signature_invalid":
+		return "Your signature was not accepted: " + e.Message + "."
+	case "signature_stale", "signature_reused", "signature_expired", "challenge_invalid":
+		return capitalize(e.Message) + ". Reload the page and sign again."
+	case "profile_verified":
+		return "This doctor's registration number and practising certificate were verified by a credential verifier; only the doctor can change them (and they are checked again)."
 	case "not_a_doctor":
 		return "Only doctors of this clinic can review articles. Ask one of the clinic's doctors to review it."
 	case "not_approved":

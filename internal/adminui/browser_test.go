@@ -313,7 +313,8 @@ func TestBrowserFourEyes(t *testing.T) {
 	w.shot(doc, "08-doctor-queue")
 	w.do(doc, chromedp.Navigate(w.path(a.ID, "/review")), chromedp.WaitVisible(chromedp.ID("approve")))
 	w.shot(doc, "09-review-screen")
-	w.do(doc, chromedp.Click(chromedp.ID("attest")), chromedp.Click(chromedp.ID("approve")), waitText("#flash", "You approved revision"))
+	w.do(doc, chromedp.Click(chromedp.ID("attest")), chromedp.SendKeys(chromedp.ID("sign-approve-password"), testenv.Password),
+		chromedp.Click(chromedp.ID("approve")), waitText("#flash", "You approved revision"))
 	if got := w.article(a.ID); got.Status != "approved" || got.Approval == nil || got.Approval.ContentHash != a.ContentHash {
 		t.Fatalf("approval through the UI: %+v", got)
 	}
@@ -469,6 +470,7 @@ func TestBrowserFindingAcknowledged(t *testing.T) {
 	doc := w.person("doctor@alpha.test")
 	w.do(doc, chromedp.Navigate(w.path(id, "/review")), chromedp.WaitVisible(chromedp.CSS("form.ack-form textarea")),
 		chromedp.SendKeys(chromedp.CSS("form.ack-form textarea"), "Quoted from the device label; the leaflet is corrected before print."),
+		chromedp.SendKeys(chromedp.CSS("form.ack-form input[name=sig_password]"), testenv.Password),
 		chromedp.Click(chromedp.CSS("form.ack-form button")), waitText("#flash", "Finding acknowledged"),
 		waitText("#findings", "Acknowledged by Dr Doctor alpha"))
 	w.shot(doc, "15-finding-acknowledged")

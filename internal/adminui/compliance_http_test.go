@@ -174,7 +174,8 @@ func TestHTTPCompliance(t *testing.T) {
 				!strings.Contains(r.Body, `aria-invalid="true"`) {
 				t.Fatalf("short reason: %d", r.Status)
 			}
-			r = post(t, e, p+"/acknowledge", c.Doctor, url.Values{"revision": {"1"}, "finding": {key}, "reason": {"Quoted from the approved device label; rewritten before print."}})
+			r = post(t, e, p+"/acknowledge", c.Doctor, url.Values{"revision": {"1"}, "finding": {key}, "reason": {"Quoted from the approved device label; rewritten before print."},
+				"content_hash": {a.ContentHash}, "sig_method": {"password"}, "sig_password": {testenv.Password}})
 			if r.Status != 303 || !strings.Contains(flashOf(t, r), "Finding acknowledged") {
 				t.Fatalf("doctor acknowledging: %d %q", r.Status, flashOf(t, r))
 			}
@@ -360,17 +361,22 @@ func TestHTTPCompliance(t *testing.T) {
 		})
 
 		t.Run("credentials badges", func(t *testing.T) {
-			set := func(uid int64, reg, exp string) {
+			// A verified profile is the doctor's to change, and each change
+			// goes back to the credential verifier.
+			set := func(tok string, uid int64, reg, exp string, verify bool) {
 				t.Helper()
-				r := post(t, e, fmt.Sprintf("%s/members/%d", base, uid), c.Admin, url.Values{"role": {"doctor"}, "registration_number": {reg},
-					"specialty": {"Dermatology"}, "credentials_expire_on": {exp}})
-				if r.Status != 303 || strings.Contains(flashOf(t, r), "attention") {
-					t.Fatalf("update member: %d %q", r.Status, flashOf(t, r))
+				e.MustDo("PATCH", "/api/v1/me/doctor-profile", tok, map[string]any{"registration_number": reg, "credentials_expire_on": exp}, 200, nil)
+				if verify {
+					e.VerifyDoctor(uid)
 				}
 			}
 			now := e.Clock.Now()
-			set(c.Doctor2ID, "M10063Z", now.AddDate(0, 0, 10).Format(time.DateOnly))
-			set(c.WriterDoctorID, "M10056Z", now.AddDate(0, 0, -1).Format(time.DateOnly))
+			set(c.Doctor2, c.Doctor2ID, "M10063Z", now.AddDate(0, 0, 10).Format(time.DateOnly), true)
+			set(c.WriterDoctor, c.WriterDoctorID, "M10056Z", now.AddDate(0, 0, -1).Format(time.DateOnly), false)
+			if r := post(t, e, fmt.Sprintf("%s/members/%d", base, c.Doctor2ID), c.Admin, url.Values{"role": {"doctor"}, "registration_number": {"M10063Z"},
+				"specialty": {"Dermatology"}, "credentials_expire_on": {"2031-01-01"}}); !strings.Contains(flashOf(t, r)+r.Body, "only the doctor can change them") {
+				t.Fatalf("admin changed a verified profile: %d %q", r.Status, flashOf(t, r))
+			}
 			r := do(t, e, "GET", base+"/members", c.Admin, nil, nil)
 			for _, want := range []string{"Expires within 30 days", "Expired</span>", "Valid</span>", "Not a doctor"} {
 				if !strings.Contains(r.Body, want) {
@@ -397,8 +403,8 @@ func TestHTTPCompliance(t *testing.T) {
 			if r := do(t, e, "GET", fmt.Sprintf("%s/articles/%d/review", base, a.ID), c.WriterDoctor, nil, nil); !strings.Contains(r.Body, "credentials have expired") {
 				t.Fatalf("expired doctor's review screen does not say why")
 			}
-			set(c.Doctor2ID, "M10063Z", "2030-12-31")
-			set(c.WriterDoctorID, "M10056Z", "2030-12-31")
+			set(c.Doctor2, c.Doctor2ID, "M10063Z", "2030-12-31", true)
+			set(c.WriterDoctor, c.WriterDoctorID, "M10056Z", "2030-12-31", true)
 		})
 
 		// Last: it moves the clock almost a year.
@@ -426,6 +432,11 @@ func TestHTTPCompliance(t *testing.T) {
 				t.Fatalf("approve without attestation: %q", flashOf(t, r))
 			}
 			form.Set("attest", "yes")
+			if r := post(t, e, p[:len(p)-len("/review")]+"/reviews", c.Doctor2, form); !strings.Contains(flashOf(t, r), "electronic signature") {
+				t.Fatalf("approve without signature: %q", flashOf(t, r))
+			}
+			form.Set("sig_method", "password")
+			form.Set("sig_password", testenv.Password)
 			r = post(t, e, p[:len(p)-len("/review")]+"/reviews", c.Doctor2, form)
 			if r.Status != 303 || !strings.Contains(flashOf(t, r), "re-approved live revision 1") {
 				t.Fatalf("re-review: %d %q", r.Status, flashOf(t, r))

@@ -24,6 +24,8 @@ type findingRow struct {
 	Error     string `json:"-"` // the acknowledge form's error
 	Reason    string `json:"-"` // what the doctor typed
 	FormField string `json:"-"` // id prefix of the acknowledge form
+	// Sign is the acknowledge form's signature fields.
+	Sign *signForm `json:"-"`
 }
 
 // findingsView is a list of findings with its counts.
@@ -38,6 +40,7 @@ type findingsView struct {
 	Base            string
 	ArticleID       int64
 	CSRF            string
+	ContentHash     string // of Revision, signed by an acknowledgement
 }
 
 var fieldLabels = map[compliance.Field]string{
@@ -155,7 +158,8 @@ func (u *UI) acknowledge(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	in := article.AckInput{Revision: formInt(c, "revision"), Finding: c.FormValue("finding"), Reason: c.FormValue("reason")}
+	in := article.AckInput{Revision: formInt(c, "revision"), ContentHash: c.FormValue("content_hash"), Finding: c.FormValue("finding"),
+		Reason: c.FormValue("reason"), Signature: signatureFrom(c)}
 	_, err = u.articles.Acknowledge(c.UserContext(), sc, id, in)
 	if err != nil {
 		e, ok := isUserError(err)

@@ -66,7 +66,7 @@ func (u *UI) loginSubmit(c *fiber.Ctx) error {
 	if len(code) > 64 {
 		code = ""
 	}
-	tok, _, _, err := u.accounts.SignIn(c.UserContext(), account.SignInInput{Email: v.Email, Password: pw, ClientAddr: c.IP(), Code: code})
+	tok, _, usr, err := u.accounts.SignIn(c.UserContext(), account.SignInInput{Email: v.Email, Password: pw, ClientAddr: c.IP(), Code: code})
 	if err != nil {
 		e, ok := errs.As(err)
 		if !ok {
@@ -78,6 +78,12 @@ func (u *UI) loginSubmit(c *fiber.Ctx) error {
 			c.Set(fiber.HeaderRetryAfter, strconv.Itoa(ra))
 		}
 		return u.loginForm(c, e.Status, v)
+	}
+	if step, ok, err := u.accounts.BeginSecondStep(c.UserContext(), tok, usr.ID, relyingParty(c)); err != nil || ok {
+		if err != nil {
+			return err
+		}
+		return u.secondStepForm(c, fiber.StatusOK, step, v.Next, "")
 	}
 	u.setCookie(c, loginCookie, "", true, Prefix+"/login")
 	u.setCookie(c, u.cookieName(c), tok, false, "/")

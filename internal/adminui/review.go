@@ -41,6 +41,9 @@ type reviewView struct {
 	// unchanged; approving it renews its sign-off until NextDue.
 	Rereview bool
 	NextDue  time.Time
+	// SignApprove and SignRequest are the signature fields of the two
+	// decision forms (each with its own single-use passkey challenge).
+	SignApprove, SignRequest signForm
 }
 
 // reviewState is what a refused acknowledge form carries back to the
@@ -119,12 +122,25 @@ func (u *UI) reviewRender(c *fiber.Ctx, status int, st reviewState, flash *Flash
 		}
 	}
 	v.CanRequest = sc.Can(authz.ObjArticle, authz.ActReview) && (a.Status == article.StatusInReview || v.Rereview)
+	if v.CanApprove {
+		v.SignApprove = u.signFormFor(c, sc, a, "sign-approve")
+	}
+	if v.CanRequest {
+		v.SignRequest = u.signFormFor(c, sc, a, "sign-changes")
+	}
 	v.Findings = revisionFindings(a)
 	v.Findings.Base, v.Findings.CSRF = v.Base, p.CSRF
 	if v.Findings.Blocking > 0 {
 		switch err := u.articles.AcknowledgeEligibility(ctx, sc, id); {
 		case err == nil:
 			v.Findings.CanAck = true
+			v.Findings.ContentHash = a.Current.ContentHash
+			for i := range v.Findings.Rows {
+				if v.Findings.Rows[i].Blocks {
+					sf := u.signFormFor(c, sc, a, "ack-"+v.Findings.Rows[i].FormField)
+					v.Findings.Rows[i].Sign = &sf
+				}
+			}
 		default:
 			e, ok := errs.As(err)
 			if !ok {
@@ -164,7 +180,8 @@ func (u *UI) reviewSubmit(c *fiber.Ctx) error {
 	}
 	path := fmt.Sprintf("%s/articles/%d/review", base(c), id)
 	in := article.ReviewInput{Decision: c.FormValue("decision"), Revision: formInt(c, "revision"),
-		ContentHash: c.FormValue("content_hash"), Note: c.FormValue("note"), Attest: c.FormValue("attest") == "yes"}
+		ContentHash: c.FormValue("content_hash"), Note: c.FormValue("note"), Attest: c.FormValue("attest") == "yes",
+		Signature: signatureFrom(c)}
 	v, err := u.articles.ReviewArticle(c.UserContext(), sc, id, in)
 	if e, ok := errs.As(err); ok && e.Code == "validation_failed" && len(e.Fields) > 0 && e.Fields[0].Field == "attest" {
 		u.flash(c, "error", fmt.Sprintf("Tick the box confirming that you reviewed revision %d before deciding on it.", in.Revision))

@@ -273,6 +273,9 @@ func (u *UI) clinicOf(c *fiber.Ctx) (clinic.Scope, error) {
 	if err := sc.Require(authz.ObjClinic, authz.ActRead); err != nil {
 		return sc, err
 	}
+	if err := u.secondFactorGate(c, sc); err != nil {
+		return sc, err
+	}
 	c.Locals("scope", sc)
 	c.Locals("clinic", sc.Clinic())
 	return sc, nil

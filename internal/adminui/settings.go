@@ -114,6 +114,7 @@ func (u *UI) settingsSave(c *fiber.Ctx) error {
 	ver := formInt(c, "version")
 	policy := clinic.OverduePolicy(c.FormValue("overdue_policy"))
 	writersPublish := c.FormValue("writers_may_publish") == "yes"
+	require2FA := c.FormValue("require_second_factor") == "yes"
 	country := strings.TrimSpace(c.FormValue("registration_country"))
 	form := func(k string) *string { v := c.FormValue(k); return &v }
 	bp := clinic.BrandingPatch{Tagline: form("tagline"), LogoURL: form("logo_url"), PrimaryColor: form("primary_color"),
@@ -128,7 +129,7 @@ func (u *UI) settingsSave(c *fiber.Ctx) error {
 	cp := clinic.CompliancePatch{Packs: &packs, LinkAllowlist: &allowList, ExtraPhrases: &phraseList}
 	comp := cp.Apply(cl.Compliance)
 	_, err = u.clinics.Update(c.UserContext(), sc, clinic.Patch{Name: &name, Hostnames: &hosts, Theme: &theme,
-		Branding: &bp, ReviewIntervalDays: &interval, OverduePolicy: &policy, WritersMayPublish: &writersPublish,
+		Branding: &bp, ReviewIntervalDays: &interval, OverduePolicy: &policy, WritersMayPublish: &writersPublish, RequireSecondFactor: &require2FA,
 		RegistrationCountry: &country, Compliance: &cp, Version: &ver})
 	if err != nil {
 		e, ok := isUserError(err)
@@ -138,7 +139,7 @@ func (u *UI) settingsSave(c *fiber.Ctx) error {
 		typed := cl
 		typed.Name, typed.Hostnames, typed.Theme, typed.Branding, typed.ReviewIntervalDays = name, hosts, theme, b, interval
 		typed.OverduePolicy, typed.RegistrationCountry, typed.Compliance = policy, country, comp
-		typed.WritersMayPublish = writersPublish
+		typed.WritersMayPublish, typed.RequireSecondFactor = writersPublish, require2FA
 		return u.settingsViewFlash(c, e.Status, typed, settingsErrors(e), Message(e), &[2]string{allow, phrases})
 	}
 	return u.done(c, base(c)+"/settings", "Settings saved. The public site shows the changes from the next page view; new advertising-rule settings apply to revisions saved from now on.")

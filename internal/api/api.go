@@ -52,6 +52,7 @@ func (a *API) Register(r fiber.Router) {
 	v1.Post("/auth/reset", a.resetRequest)
 	v1.Post("/auth/reset/confirm", a.resetConfirm)
 	v1.Post("/invitations/accept", a.acceptInvitation)
+	v1.Post("/auth/second-factor", a.secondFactor)
 	auth := v1.Group("", a.authenticate)
 	auth.Post("/auth/logout", a.logout)
 	auth.Get("/me", a.me)
@@ -97,6 +98,8 @@ func (a *API) Register(r fiber.Router) {
 	auth.Post("/clinics/:clinic/compliance/check", a.scoped(a.lint))
 	a.registerRedirects(auth)
 	auth.Get("/clinics/:clinic/reviews/due", a.scoped(a.reviewsDue))
+	auth.Post("/clinics/:clinic/articles/:id/reviews/challenge", a.scoped(a.signatureChallenge))
+	a.registerIdentity(auth)
 	auth.Get("/clinics/:clinic/jobs/failed", a.scoped(a.failedJobs))
 
 	v1.Use(func(c *fiber.Ctx) error { return errs.NotFound("API route") })
@@ -293,6 +296,9 @@ func (a *API) scoped(h func(c *fiber.Ctx, sc clinic.Scope) error) fiber.Handler 
 	return func(c *fiber.Ctx) error {
 		sc, err := a.Clinics.Resolve(c.UserContext(), actor(c), strings.Clone(c.Params("clinic")))
 		if err != nil {
+			return err
+		}
+		if err := a.secondFactorGate(c, sc); err != nil {
 			return err
 		}
 		return h(c, sc)

@@ -1,9 +1,11 @@
 package api_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/clinicpress/clinicpress/internal/authz"
 	"github.com/clinicpress/clinicpress/internal/db"
 	"github.com/clinicpress/clinicpress/internal/testenv"
 )
@@ -16,9 +18,9 @@ func TestAuditLogHidesMemberData(t *testing.T) {
 	testenv.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		e := testenv.New(t, d)
 		c := e.NewClinic("auditfilter")
-		e.MustDo("POST", "/api/v1/clinics/"+c.Slug+"/members", c.Admin, map[string]any{
-			"email": "secret.person@hidden.test", "name": "Hidden Doctor", "password": testenv.Password, "role": "doctor",
-			"doctor": map[string]any{"registration_number": "M54321Z", "specialty": "Dermatology"}}, 201, nil)
+		_, id := e.AddMember(c, c.Admin, "secret.person@hidden.test", "Hidden Doctor", authz.RoleDoctor)
+		e.MustDo("PATCH", fmt.Sprintf("/api/v1/clinics/%s/members/%d", c.Slug, id), c.Admin, map[string]any{
+			"doctor": map[string]any{"registration_number": "M54321Z", "specialty": "Dermatology"}}, 200, nil)
 		for _, who := range []struct {
 			name, tok string
 			sees      bool

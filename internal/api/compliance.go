@@ -49,14 +49,17 @@ func (a *API) acknowledge(c *fiber.Ctx, sc clinic.Scope) error {
 		return err
 	}
 	var req struct {
-		Revision int    `json:"revision"`
-		Finding  string `json:"finding"`
-		Reason   string `json:"reason"`
+		Revision    int     `json:"revision"`
+		ContentHash string  `json:"content_hash"`
+		Finding     string  `json:"finding"`
+		Reason      string  `json:"reason"`
+		Signature   *sigReq `json:"signature"`
 	}
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	v, err := a.Articles.Acknowledge(c.UserContext(), sc, id, article.AckInput{Revision: req.Revision, Finding: req.Finding, Reason: req.Reason})
+	v, err := a.Articles.Acknowledge(c.UserContext(), sc, id, article.AckInput{Revision: req.Revision, ContentHash: req.ContentHash,
+		Finding: req.Finding, Reason: req.Reason, Signature: req.Signature.signature(c)})
 	return a.sendArticle(c, fiber.StatusOK, v, err)
 }
 

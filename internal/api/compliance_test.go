@@ -27,7 +27,10 @@ type articleWithFindings struct {
 }
 
 func ack(e *testenv.Env, c testenv.Clinic, tok string, id int64, rev int, key, reason string) testenv.Response {
-	return e.Do("POST", path(c.Slug, id, "/acknowledgements"), tok, map[string]any{"revision": rev, "finding": key, "reason": reason})
+	var cur testenv.Article
+	e.MustDo("GET", path(c.Slug, id, ""), c.Admin, nil, 200, &cur)
+	return e.Do("POST", path(c.Slug, id, "/acknowledgements"), tok, map[string]any{"revision": rev, "content_hash": cur.ContentHash,
+		"finding": key, "reason": reason, "signature": testenv.Sign})
 }
 
 // TestComplianceGate: block findings stop submit and publish for every
@@ -59,7 +62,7 @@ func TestComplianceGate(t *testing.T) {
 		other := e.NewClinic("gate-other")
 		expect(t, ack(e, c, other.Doctor, a.ID, a.Revision, block[0].Key, "A reason long enough to count."), 404, "not_found")
 		e.MustDo("POST", path(c.Slug, a.ID, "/acknowledgements"), c.Doctor, map[string]any{"revision": a.Revision,
-			"finding": block[0].Key, "reason": "Reviewed: the sentence is removed before publication of the printed leaflet."}, 200, &a)
+			"content_hash": a.ContentHash, "signature": testenv.Sign, "finding": block[0].Key, "reason": "Reviewed: the sentence is removed before publication of the printed leaflet."}, 200, &a)
 		if a.Findings[0].Acknowledged == nil {
 			t.Fatalf("not acknowledged: %+v", a.Findings)
 		}
@@ -161,31 +164,48 @@ func TestRereviewAndOverdue(t *testing.T) {
 	})
 }
 
-// TestDoctorCredentials: registration numbers are validated per country
-// pack, and expiring or expired credentials are flagged to clinic admins.
+// TestDoctorCredentials: registration numbers are validated per register
+// country, a clinic admin cannot change a verified profile, the doctor's
+// own change voids the verification, and expiring or expired credentials
+// are flagged to clinic admins.
 func TestDoctorCredentials(t *testing.T) {
 	testenv.ForEachDB(t, func(t *testing.T, d *db.DB) {
 		e := testenv.New(t, d)
 		c := e.NewClinic("creds")
-		member := func(reg, exp string) testenv.Response {
-			return e.Do("PATCH", fmt.Sprintf("/api/v1/clinics/%s/members/%d", c.Slug, c.DoctorID), c.Admin,
-				map[string]any{"doctor": map[string]string{"registration_number": reg, "credentials_expire_on": exp}})
+		own := func(tok string, body map[string]any) testenv.Response {
+			return e.Do("PATCH", "/api/v1/me/doctor-profile", tok, body)
 		}
-		expect(t, member("12345", "2030-01-01"), 422, "validation_failed")
-		expect(t, member("M12345A", "2026-13-01"), 422, "validation_failed")
-		expect(t, member("M12345A", "2026-03-20"), 200, "") // within 30 days of the fake today (2 March 2026)
-		e.MustDo("PATCH", "/api/v1/clinics/"+c.Slug, c.Admin, map[string]any{"registration_country": "GB"}, 200, nil)
-		expect(t, member("GMC-7654321", "2030-01-01"), 200, "")
+		expect(t, e.Do("PATCH", fmt.Sprintf("/api/v1/clinics/%s/members/%d", c.Slug, c.DoctorID), c.Admin,
+			map[string]any{"doctor": map[string]string{"registration_number": "M12345A", "credentials_expire_on": "2030-01-01"}}), 403, "profile_verified")
+		expect(t, own(c.Doctor, map[string]any{"registration_number": "12345"}), 422, "validation_failed")
+		expect(t, own(c.Doctor, map[string]any{"credentials_expire_on": "2026-13-01"}), 422, "validation_failed")
+		expect(t, own(c.Writer, map[string]any{"specialty": "Writing"}), 403, "forbidden")
+		var p struct {
+			VerifiedAt *time.Time `json:"verified_at"`
+			Status     string     `json:"credentials_status"`
+			Languages  []string   `json:"languages"`
+		}
+		// A specialty or languages change keeps the verification.
+		own(c.Doctor, map[string]any{"specialty": "Skin", "languages": []string{"en", "zh"}}).JSON(t, &p)
+		if p.VerifiedAt == nil || p.Status != "valid" || len(p.Languages) != 2 {
+			t.Fatalf("specialty change: %+v", p)
+		}
+		own(c.Doctor, map[string]any{"register_country": "GB", "registration_number": "GMC-7654321", "credentials_expire_on": "2030-01-01"}).JSON(t, &p)
+		if p.VerifiedAt != nil || p.Status != "unverified" {
+			t.Fatalf("registration change kept the verification: %+v", p)
+		}
+		e.VerifyDoctor(c.DoctorID)
 		var list struct {
 			Members []struct {
 				UserID            int64  `json:"user_id"`
 				CredentialsStatus string `json:"credentials_status"`
 			}
 		}
-		e.MustDo("PATCH", fmt.Sprintf("/api/v1/clinics/%s/members/%d", c.Slug, c.Doctor2ID), c.Admin,
-			map[string]any{"doctor": map[string]string{"registration_number": "M22222B", "credentials_expire_on": "2026-03-20"}}, 200, nil)
-		e.MustDo("PATCH", fmt.Sprintf("/api/v1/clinics/%s/members/%d", c.Slug, c.WriterDoctorID), c.Admin,
-			map[string]any{"doctor": map[string]string{"registration_number": "M33333C", "credentials_expire_on": "2026-01-01"}}, 200, nil)
+		expect(t, own(c.Doctor2, map[string]any{"registration_number": "M22222B", "credentials_expire_on": "2026-03-20"}), 200, "")
+		e.VerifyDoctor(c.Doctor2ID) // within 30 days of the fake today (2 March 2026)
+		expect(t, own(c.WriterDoctor, map[string]any{"registration_number": "M33333C", "credentials_expire_on": "2026-01-01"}), 200, "")
+		expect(t, e.Do("POST", fmt.Sprintf("/api/v1/doctors/%d/verification", c.WriterDoctorID), e.Verifier,
+			map[string]any{"reference": "register"}), 422, "validation_failed")
 		e.MustDo("GET", "/api/v1/clinics/"+c.Slug+"/members", c.Admin, nil, 200, &list)
 		got := map[int64]string{}
 		for _, m := range list.Members {

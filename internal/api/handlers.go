@@ -41,6 +41,12 @@ func (a *API) login(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if step, ok, err := a.Accounts.BeginSecondStep(c.UserContext(), tok, u.ID, relyingParty(c)); err != nil || ok {
+		if err != nil {
+			return err
+		}
+		return c.JSON(fiber.Map{"second_factor_required": true, "ticket": step.Ticket, "methods": step.Methods, "options": step.PublicKey})
+	}
 	setSession(c, tok, sess)
 	return c.JSON(fiber.Map{"token": tok, "expires_at": sess.ExpiresAt, "user": userOut(u)})
 }
@@ -123,6 +129,7 @@ func (a *API) patchClinic(c *fiber.Ctx, sc clinic.Scope) error {
 		ReviewIntervalDays  *int                    `json:"review_interval_days"`
 		OverduePolicy       *clinic.OverduePolicy   `json:"overdue_policy"`
 		WritersMayPublish   *bool                   `json:"writers_may_publish"`
+		RequireSecondFactor *bool                   `json:"require_second_factor"`
 		RegistrationCountry *string                 `json:"registration_country"`
 		Compliance          *clinic.CompliancePatch `json:"compliance"`
 		Version             *int                    `json:"version"`
@@ -132,7 +139,7 @@ func (a *API) patchClinic(c *fiber.Ctx, sc clinic.Scope) error {
 	}
 	cl, err := a.Clinics.Update(c.UserContext(), sc, clinic.Patch{Name: req.Name,
 		Hostnames: req.Hostnames, Theme: req.Theme, Branding: req.Branding, ReviewIntervalDays: req.ReviewIntervalDays,
-		OverduePolicy: req.OverduePolicy, WritersMayPublish: req.WritersMayPublish, RegistrationCountry: req.RegistrationCountry, Compliance: req.Compliance, Version: req.Version})
+		OverduePolicy: req.OverduePolicy, WritersMayPublish: req.WritersMayPublish, RequireSecondFactor: req.RequireSecondFactor, RegistrationCountry: req.RegistrationCountry, Compliance: req.Compliance, Version: req.Version})
 	if err != nil {
 		return err
 	}
@@ -181,8 +188,7 @@ func (d *doctorReq) profile() *clinic.DoctorProfile {
 	if d == nil {
 		return nil
 	}
-	p := clinic.DoctorProfile(*d)
-	return &p
+	return &clinic.DoctorProfile{RegistrationNumber: d.RegistrationNumber, Specialty: d.Specialty, CredentialsExpireOn: d.CredentialsExpireOn}
 }
 
 // addMember invites email with role: the membership exists only once the
@@ -413,17 +419,19 @@ func (a *API) review(c *fiber.Ctx, sc clinic.Scope) error {
 		return err
 	}
 	var req struct {
-		Decision    string `json:"decision"`
-		Revision    int    `json:"revision"`
-		ContentHash string `json:"content_hash"`
-		Note        string `json:"note"`
-		Attest      bool   `json:"attest"`
+		Decision    string  `json:"decision"`
+		Revision    int     `json:"revision"`
+		ContentHash string  `json:"content_hash"`
+		Note        string  `json:"note"`
+		Attest      bool    `json:"attest"`
+		Signature   *sigReq `json:"signature"`
 	}
 	if err := decode(c, &req); err != nil {
 		return err
 	}
 	v, err := a.Articles.ReviewArticle(c.UserContext(), sc, id,
-		article.ReviewInput{Decision: req.Decision, Revision: req.Revision, ContentHash: req.ContentHash, Note: req.Note, Attest: req.Attest})
+		article.ReviewInput{Decision: req.Decision, Revision: req.Revision, ContentHash: req.ContentHash, Note: req.Note, Attest: req.Attest,
+			Signature: req.Signature.signature(c)})
 	return a.sendArticle(c, fiber.StatusOK, v, err)
 }
 

@@ -2,7 +2,10 @@ package api_test
 
 import (
 	"context"
+	"encoding/json"
+
 	"fmt"
+	"github.com/pquerna/otp/totp"
 	"regexp"
 	"sort"
 	"strings"
@@ -289,7 +292,7 @@ var matrixRows = []matrixRow{
 		[nCallers]int{401, 200, 200, 200, 404, 404, 404, 403}},
 	{"POST", "/api/v1/clinics/:clinic/articles/:id/reviews", func(m *matrix, who caller) cell {
 		a := m.inReview()
-		return cell{url: path(m.home.Slug, a.ID, "/reviews"), body: map[string]any{"decision": "approve", "revision": a.Revision, "content_hash": a.ContentHash, "attest": true}}
+		return cell{url: path(m.home.Slug, a.ID, "/reviews"), body: map[string]any{"decision": "approve", "revision": a.Revision, "content_hash": a.ContentHash, "attest": true, "signature": testenv.Sign}}
 	}, [nCallers]int{401, 403, 200, 403, 404, 404, 404, 403}},
 	{"POST", "/api/v1/clinics/:clinic/articles/:id/submit", func(m *matrix, who caller) cell {
 		a := m.draft()
@@ -326,7 +329,7 @@ var matrixRows = []matrixRow{
 	{"POST", "/api/v1/clinics/:clinic/articles/:id/acknowledgements", func(m *matrix, who caller) cell {
 		a, key := m.blocked()
 		return cell{url: path(m.home.Slug, a.ID, "/acknowledgements"), body: map[string]any{"revision": a.Revision, "finding": key,
-			"reason": "The sentence quotes the device label verbatim."}}
+			"content_hash": a.ContentHash, "signature": testenv.Sign, "reason": "The sentence quotes the device label verbatim."}}
 	}, [nCallers]int{401, 403, 200, 403, 404, 404, 404, 403}},
 	{"GET", "/api/v1/clinics/:clinic/articles/:id/record", shared("/record"),
 		[nCallers]int{401, 200, 200, 200, 404, 404, 404, 403}},
@@ -371,6 +374,60 @@ var matrixRows = []matrixRow{
 		m.e.MustDo("POST", path(m.home.Slug, a, "/previews"), m.home.Writer, nil, 201, &p)
 		return cell{url: path(m.home.Slug, a, fmt.Sprintf("/previews/%d", p.ID))}
 	}, [nCallers]int{401, 204, 204, 204, 404, 404, 404, 403}},
+
+	{"POST", "/api/v1/clinics/:clinic/articles/:id/reviews/challenge", func(m *matrix, who caller) cell {
+		a := m.inReview()
+		return cell{url: path(m.home.Slug, a.ID, "/reviews/challenge"), body: map[string]any{"revision": a.Revision, "content_hash": a.ContentHash}}
+	}, [nCallers]int{401, 403, 201, 403, 404, 404, 404, 403}},
+	{"POST", "/api/v1/auth/second-factor", fixed("/api/v1/auth/second-factor", map[string]any{"ticket": "not-a-ticket", "totp": "123456"}),
+		[nCallers]int{401, 401, 401, 401, 401, 401, 401, 401}},
+	{"GET", "/api/v1/me/doctor-profile", fixed("/api/v1/me/doctor-profile", nil),
+		[nCallers]int{401, 200, 200, 200, 200, 200, 200, 200}},
+	{"PATCH", "/api/v1/me/doctor-profile", fixed("/api/v1/me/doctor-profile", map[string]any{"languages": []string{"en"}}),
+		[nCallers]int{401, 403, 200, 403, 403, 200, 403, 403}},
+	{"GET", "/api/v1/doctors/pending", fixed("/api/v1/doctors/pending", nil),
+		[nCallers]int{401, 403, 403, 403, 403, 403, 403, 403}},
+	{"GET", "/api/v1/doctors/:user", func(m *matrix, who caller) cell {
+		return cell{url: fmt.Sprintf("/api/v1/doctors/%d", m.home.DoctorID)}
+	}, [nCallers]int{401, 403, 403, 403, 403, 403, 403, 403}},
+	{"POST", "/api/v1/doctors/:user/verification", func(m *matrix, who caller) cell {
+		return cell{url: fmt.Sprintf("/api/v1/doctors/%d/verification", m.home.Doctor2ID), body: map[string]any{"reference": "register entry"}}
+	}, [nCallers]int{401, 403, 403, 403, 403, 403, 403, 403}},
+	{"POST", "/api/v1/credential-verifiers", func(m *matrix, who caller) cell {
+		return cell{url: "/api/v1/credential-verifiers", body: map[string]any{"email": m.email(writer)}}
+	}, [nCallers]int{401, 403, 403, 403, 403, 403, 403, 204}},
+	{"GET", "/api/v1/me/second-factors", fixed("/api/v1/me/second-factors", nil),
+		[nCallers]int{401, 200, 200, 200, 200, 200, 200, 200}},
+	// Enrolling second factors changes how each caller signs and signs
+	// in, so these rows come last and the TOTP ones undo themselves.
+	{"POST", "/api/v1/me/totp", fixed("/api/v1/me/totp", nil),
+		[nCallers]int{401, 201, 201, 201, 201, 201, 201, 201}},
+	{"POST", "/api/v1/me/totp/confirm", func(m *matrix, who caller) cell {
+		if who == anon {
+			return cell{url: "/api/v1/me/totp/confirm", body: map[string]any{"code": "123456"}}
+		}
+		var en struct{ Secret string }
+		m.e.MustDo("POST", "/api/v1/me/totp", m.token(who), nil, 201, &en)
+		code, _ := totp.GenerateCode(en.Secret, m.e.Clock.Now())
+		return cell{url: "/api/v1/me/totp/confirm", body: map[string]any{"code": code}}
+	}, [nCallers]int{401, 200, 200, 200, 200, 200, 200, 200}},
+	{"POST", "/api/v1/me/recovery-codes", fixed("/api/v1/me/recovery-codes", map[string]any{"password": testenv.Password}),
+		[nCallers]int{401, 201, 201, 201, 201, 201, 201, 201}},
+	{"DELETE", "/api/v1/me/totp", fixed("/api/v1/me/totp", map[string]any{"password": testenv.Password}),
+		[nCallers]int{401, 204, 204, 204, 204, 204, 204, 204}},
+	{"POST", "/api/v1/me/passkeys/begin", fixed("/api/v1/me/passkeys/begin", nil),
+		[nCallers]int{401, 201, 201, 201, 201, 201, 201, 201}},
+	{"POST", "/api/v1/me/passkeys/finish", func(m *matrix, who caller) cell {
+		if who == anon {
+			return cell{url: "/api/v1/me/passkeys/finish", body: map[string]any{"challenge_id": "x", "credential": map[string]any{}}}
+		}
+		var begin struct {
+			ChallengeID string          `json:"challenge_id"`
+			Options     json.RawMessage `json:"options"`
+		}
+		m.e.MustDo("POST", "/api/v1/me/passkeys/begin", m.token(who), nil, 201, &begin)
+		return cell{url: "/api/v1/me/passkeys/finish", body: map[string]any{"challenge_id": begin.ChallengeID, "credential": testenv.NewAuthenticator(m.e.T).Create(begin.Options)}}
+	}, [nCallers]int{401, 201, 201, 201, 201, 201, 201, 201}},
 }
 
 func fixed(url string, body any) func(*matrix, caller) cell {

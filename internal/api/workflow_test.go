@@ -17,7 +17,7 @@ var path = testenv.ArticlePath
 
 func review(e *testenv.Env, c testenv.Clinic, token string, a art, decision, note string) testenv.Response {
 	return e.Do("POST", path(c.Slug, a.ID, "/reviews"), token, map[string]any{"decision": decision,
-		"revision": a.Revision, "content_hash": a.ContentHash, "note": note, "attest": true})
+		"revision": a.Revision, "content_hash": a.ContentHash, "note": note, "attest": true, "signature": testenv.Sign})
 }
 
 func expect(t *testing.T, r testenv.Response, status int, code string) {
@@ -122,14 +122,17 @@ func TestFourEyes(t *testing.T) {
 		// Credentials: missing registration, expired date.
 		b := e.Draft(c, c.Writer, "Credentials matter")
 		e.MustDo("POST", path(c.Slug, b.ID, "/submit"), c.Writer, nil, 200, &b)
-		e.MustDo("PATCH", fmt.Sprintf("/api/v1/clinics/%s/members/%d", c.Slug, c.DoctorID), c.Admin,
-			map[string]any{"doctor": map[string]string{"registration_number": "", "specialty": "Dermatology", "credentials_expire_on": "2030-01-01"}}, 200, nil)
+		// The clinic admin cannot touch a verified profile; the doctor can,
+		// and each such change waits for a credential verifier.
+		expect(t, e.Do("PATCH", fmt.Sprintf("/api/v1/clinics/%s/members/%d", c.Slug, c.DoctorID), c.Admin,
+			map[string]any{"doctor": map[string]string{"registration_number": "", "specialty": "Dermatology", "credentials_expire_on": "2030-01-01"}}), 403, "profile_verified")
+		e.MustDo("PATCH", "/api/v1/me/doctor-profile", c.Doctor, map[string]any{"registration_number": ""}, 200, nil)
 		expect(t, review(e, c, c.Doctor, b, "approve", ""), 403, "doctor_not_registered")
-		e.MustDo("PATCH", fmt.Sprintf("/api/v1/clinics/%s/members/%d", c.Slug, c.DoctorID), c.Admin,
-			map[string]any{"doctor": map[string]string{"registration_number": "M11111A", "specialty": "Dermatology", "credentials_expire_on": "2026-03-01"}}, 200, nil)
+		e.MustDo("PATCH", "/api/v1/me/doctor-profile", c.Doctor, map[string]any{"registration_number": "M11111A", "credentials_expire_on": "2026-03-01"}, 200, nil)
 		expect(t, review(e, c, c.Doctor, b, "approve", ""), 403, "credentials_expired")
-		e.MustDo("PATCH", fmt.Sprintf("/api/v1/clinics/%s/members/%d", c.Slug, c.DoctorID), c.Admin,
-			map[string]any{"doctor": map[string]string{"registration_number": "M11111A", "specialty": "Dermatology", "credentials_expire_on": "2026-03-02"}}, 200, nil)
+		e.MustDo("PATCH", "/api/v1/me/doctor-profile", c.Doctor, map[string]any{"credentials_expire_on": "2026-03-02"}, 200, nil)
+		expect(t, review(e, c, c.Doctor, b, "approve", ""), 403, "doctor_unverified")
+		e.VerifyDoctor(c.DoctorID)
 		expect(t, review(e, c, c.Doctor, b, "approve", ""), 200, "") // valid through the end of its expiry day
 		// Request changes needs a note.
 		x := e.Draft(c, c.Writer, "Needs a note")
@@ -204,8 +207,8 @@ func TestScheduledPublishRechecks(t *testing.T) {
 		if n, err := e.App.Articles.FireScheduled(ctx); err != nil || n != 0 {
 			t.Fatalf("fired early: %d %v", n, err)
 		}
-		e.MustDo("PATCH", fmt.Sprintf("/api/v1/clinics/%s/members/%d", c.Slug, c.DoctorID), c.Admin,
-			map[string]any{"doctor": map[string]string{"registration_number": "M11111A", "credentials_expire_on": "2026-03-02"}}, 200, nil)
+		e.MustDo("PATCH", "/api/v1/me/doctor-profile", c.Doctor, map[string]any{"registration_number": "M11111A", "credentials_expire_on": "2026-03-02"}, 200, nil)
+		e.VerifyDoctor(c.DoctorID)
 		e.Clock.Advance(24 * time.Hour) // past the schedule and past the expiry
 		e.SignInAgain(&c)
 		n, err := e.App.Articles.FireScheduled(ctx)

@@ -139,6 +139,7 @@ func Build(ctx context.Context, cfg Config) (*App, error) {
 	a.Clinics = clinic.New(cfg.DB, z, a.Accounts, eng, cfg.Now, a.changed)
 	a.Clinics.UseMail(a.Mail, cfg.BaseURL)
 	a.Articles = article.New(cfg.DB, a.Clinics, cfg.Now, a.changed)
+	a.Articles.SetSigner(a.Accounts)
 
 	a.Redirects = redirects.New(cfg.DB, a.Clinics, cfg.Now)
 	apiPart := &api.API{Accounts: a.Accounts, Clinics: a.Clinics, Articles: a.Articles, Redirects: a.Redirects}

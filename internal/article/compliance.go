@@ -9,6 +9,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/clinicpress/clinicpress/internal/account"
 	"github.com/clinicpress/clinicpress/internal/authz"
 	"github.com/clinicpress/clinicpress/internal/clinic"
 	"github.com/clinicpress/clinicpress/internal/compliance"
@@ -28,7 +29,15 @@ type Ack struct {
 	DoctorName         string    `json:"doctor_name" gorm:"->"`
 	RegistrationNumber string    `json:"registration_number"`
 	Reason             string    `json:"reason"`
+	SignatureMethod    string    `json:"signature_method"`
+	Attestation        string    `json:"attestation"`
 	CreatedAt          time.Time `json:"at"`
+}
+
+// AckAttestation is the statement a doctor signs when acknowledging
+// finding key of revision n with content hash hash.
+func AckAttestation(key string, n int, hash string) string {
+	return fmt.Sprintf("I have medically reviewed the wording flagged by finding %s in revision %d, content hash %s, and accept it for the reason given.", key, n, hash)
 }
 
 // TableName is the acknowledgements table.
@@ -117,9 +126,13 @@ func complianceGateTx(tx *gorm.DB, a Article, rev Revision) error {
 
 // AckInput acknowledges one blocking finding of the current revision.
 type AckInput struct {
-	Revision int
-	Finding  string
-	Reason   string
+	Revision    int
+	ContentHash string
+	Finding     string
+	Reason      string
+	// Signature is the doctor's fresh re-authentication bound to Revision
+	// and ContentHash: an acknowledgement is an electronic signature.
+	Signature account.Signature
 }
 
 // Acknowledge records a doctor's reasoned acknowledgement of a blocking
@@ -139,7 +152,14 @@ func (s *Service) Acknowledge(ctx context.Context, sc clinic.Scope, id int64, in
 		if in.Finding == "" {
 			v.Add("finding", "is required: the finding's key")
 		}
+		if !strings.HasPrefix(in.ContentHash, "sha256:") {
+			v.Add("content_hash", "is required: the content hash of the revision")
+		}
 		return v.Err()
+	}
+	method, err := s.signChecked(ctx, sc, id, in.Revision, in.ContentHash, in.Signature, validate)
+	if err != nil {
+		return View{}, err
 	}
 	return s.change(ctx, sc, id, authz.ActReview, nil, validate, func(tx *gorm.DB, sc clinic.Scope, a *Article) error {
 		c, actor := sc.Clinic(), sc.Actor()
@@ -147,8 +167,8 @@ func (s *Service) Acknowledge(ctx context.Context, sc clinic.Scope, id int64, in
 		if err != nil {
 			return err
 		}
-		if in.Revision != cur.Number {
-			return errs.Conflict("stale_revision", "findings can only be acknowledged on the current revision (%d)", cur.Number)
+		if in.Revision != cur.Number || in.ContentHash != cur.ContentHash {
+			return errs.Conflict("stale_revision", "findings can only be acknowledged on the current revision (%d, %s)", cur.Number, cur.ContentHash)
 		}
 		var f *compliance.Finding
 		for i := range cur.Findings {
@@ -175,7 +195,8 @@ func (s *Service) Acknowledge(ctx context.Context, sc clinic.Scope, id int64, in
 			return errs.Conflict("already_acknowledged", "this finding is already acknowledged")
 		}
 		k := Ack{ClinicID: c.ID, ArticleID: a.ID, RevisionNumber: cur.Number, FindingKey: in.Finding, Rule: f.Rule,
-			DoctorID: actor.UserID, RegistrationNumber: m.RegistrationNumber, Reason: in.Reason, CreatedAt: now}
+			DoctorID: actor.UserID, RegistrationNumber: m.RegistrationNumber, Reason: in.Reason, SignatureMethod: method,
+			Attestation: AckAttestation(in.Finding, cur.Number, cur.ContentHash), CreatedAt: now}
 		if err := tx.Omit("doctor_name").Create(&k).Error; err != nil {
 			return err
 		}
@@ -184,7 +205,8 @@ func (s *Service) Acknowledge(ctx context.Context, sc clinic.Scope, id int64, in
 			return err
 		}
 		return s.record(tx, actor, *a, "finding.acknowledged", cur.Number, cur.Number, nil,
-			map[string]any{"finding": in.Finding, "rule": f.Rule, "match": f.Match, "reason": in.Reason, "registration_number": m.RegistrationNumber})
+			map[string]any{"finding": in.Finding, "rule": f.Rule, "match": f.Match, "reason": in.Reason, "registration_number": m.RegistrationNumber,
+				"signed_by": actor.UserID, "signature_method": method, "signed_at": now, "attestation": k.Attestation})
 	})
 }
 

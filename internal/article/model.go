@@ -100,8 +100,11 @@ type Review struct {
 	Specialty          string `json:"specialty"`
 	// Attestation is the statement the doctor signed, naming the revision
 	// and its content hash (see Attestation).
-	Attestation string    `json:"attestation"`
-	CreatedAt   time.Time `json:"at"`
+	Attestation string `json:"attestation"`
+	// SignatureMethod is how the doctor re-authenticated to sign:
+	// passkey, password+totp or password.
+	SignatureMethod string    `json:"signature_method"`
+	CreatedAt       time.Time `json:"at"`
 }
 
 // Attestation is the statement a doctor signs when deciding on revision n

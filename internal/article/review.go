@@ -9,6 +9,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/clinicpress/clinicpress/internal/account"
 	"github.com/clinicpress/clinicpress/internal/authz"
 	"github.com/clinicpress/clinicpress/internal/clinic"
 	"github.com/clinicpress/clinicpress/internal/errs"
@@ -23,12 +24,19 @@ type ReviewInput struct {
 	// Attest is the doctor's confirmation of the Attestation text for this
 	// decision, revision and hash; without it nothing is signed.
 	Attest bool
+	// Signature is the doctor's fresh re-authentication, bound to
+	// Revision and ContentHash (see account.VerifySignature).
+	Signature account.Signature
 }
 
 // ReviewArticle records a doctor's decision. Approval is bound to the
 // revision number and content hash the doctor saw: a revision or hash that
 // is no longer current answers 409 stale_revision. The doctor must be
-// eligible (see checkSignoff).
+// eligible (see checkSignoff). Every decision is an electronic signature:
+// in.Signature must be a fresh re-authentication bound to in.Revision and
+// in.ContentHash (422 signature_required, 403 signature_invalid, 409
+// signature_stale, signature_reused or signature_expired otherwise); the
+// review row and its audit entry record the method, time and attestation.
 func (s *Service) ReviewArticle(ctx context.Context, sc clinic.Scope, id int64, in ReviewInput) (View, error) {
 	validate := func() error {
 		var v errs.Validation
@@ -52,6 +60,10 @@ func (s *Service) ReviewArticle(ctx context.Context, sc clinic.Scope, id int64, 
 			v.Add("attest", "confirm that you have medically reviewed this exact revision and content hash")
 		}
 		return v.Err()
+	}
+	method, err := s.signChecked(ctx, sc, id, in.Revision, in.ContentHash, in.Signature, validate)
+	if err != nil {
+		return View{}, err
 	}
 	return s.change(ctx, sc, id, authz.ActReview, nil, validate, func(tx *gorm.DB, sc clinic.Scope, a *Article) error {
 		c, actor := sc.Clinic(), sc.Actor()
@@ -77,7 +89,7 @@ func (s *Service) ReviewArticle(ctx context.Context, sc clinic.Scope, id int64, 
 		now := s.clock()
 		r := Review{ClinicID: c.ID, ArticleID: a.ID, RevisionNumber: cur.Number, ContentHash: cur.ContentHash,
 			DoctorID: actor.UserID, Decision: in.Decision, Note: in.Note, RegistrationNumber: m.RegistrationNumber,
-			Specialty: m.Specialty, Attestation: Attestation(in.Decision, rereview, cur.Number, cur.ContentHash), CreatedAt: now}
+			Specialty: m.Specialty, Attestation: Attestation(in.Decision, rereview, cur.Number, cur.ContentHash), SignatureMethod: method, CreatedAt: now}
 		if in.Decision == DecisionApprove {
 			if err := approvableTx(tx, *a, cur, actor.UserID, now); err != nil {
 				return err
@@ -111,6 +123,7 @@ func (s *Service) ReviewArticle(ctx context.Context, sc clinic.Scope, id int64, 
 		}
 		return s.record(tx, actor, *a, action, cur.Number, cur.Number, before,
 			map[string]any{"status": a.Status, "content_hash": cur.ContentHash, "note": in.Note,
-				"registration_number": m.RegistrationNumber, "review_id": r.ID, "attestation": r.Attestation})
+				"registration_number": m.RegistrationNumber, "review_id": r.ID, "attestation": r.Attestation,
+				"signed_by": actor.UserID, "signature_method": method, "signed_at": now})
 	})
 }

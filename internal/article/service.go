@@ -22,6 +22,7 @@ type Service struct {
 	proj    projection.Writer
 	now     func() time.Time
 	changed func(clinicID int64)
+	signer  Signer
 	sched   Scheduler
 	onEvent func(action string)
 }

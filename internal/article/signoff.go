@@ -41,8 +41,8 @@ func IsRereview(a Article) bool {
 
 // checkSignoff enforces invariants 1 and 2 for approval r of revision rev:
 // the hash matches the revision's content, and the doctor is a doctor
-// member of the clinic with a registration number and unexpired
-// credentials who authored no revision since the previous approval.
+// member of the clinic with a verified registration and unexpired
+// credentials (and a second factor when the clinic requires one) who authored no revision since the previous approval.
 func checkSignoff(tx *gorm.DB, a Article, rev Revision, r Review, now time.Time) error {
 	if r.Decision != DecisionApprove || r.RevisionNumber != rev.Number || r.ContentHash != rev.ContentHash ||
 		ContentHash(a.Slug, rev.Title, rev.Summary, rev.Body, rev.Tags) != rev.ContentHash {
@@ -67,7 +67,12 @@ func eligibleDoctorTx(tx *gorm.DB, a Article, rev int, doctorID int64, now time.
 	case strings.TrimSpace(m.RegistrationNumber) == "":
 		return errs.Forbidden("doctor_not_registered", "a doctor needs a registration number on their profile before signing off; ask a clinic admin to add it")
 	case !m.CredentialsValidOn(now):
-		return errs.Forbidden("credentials_expired", "the doctor's credentials are missing an expiry date or expired; ask a clinic admin to update the doctor profile")
+		return errs.Forbidden("credentials_expired", "the doctor's practising certificate is missing an expiry date or expired; update your doctor profile, then a credential verifier checks it again")
+	case m.VerifiedAt == nil:
+		return errs.Forbidden("doctor_unverified", "a credential verifier has not yet checked this doctor's registration in the public register (or a change voided the check); sign-off waits for that check")
+	}
+	if err := secondFactorRuleTx(tx, a.ClinicID, doctorID); err != nil {
+		return err
 	}
 	prev := 0
 	if err := tx.Model(&Review{}).Select("COALESCE(MAX(revision_number), 0)").

@@ -654,9 +654,15 @@ func benchSeed(ctx context.Context, dsn string, n, clinics int) error {
 			if role == "doctor" {
 				reg, spec, exp = fmt.Sprintf("M%05dB", 10000+uid), []string{"", "General practice", "Dermatology"}[k], "2035-12-31"
 			}
-			if _, err := tx.Exec(`INSERT INTO memberships (clinic_id, user_id, role, registration_number, specialty, credentials_expire_on, created_at, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, c, uid, role, reg, spec, exp, start, start); err != nil {
+			if _, err := tx.Exec(`INSERT INTO memberships (clinic_id, user_id, role, created_at, updated_at)
+VALUES (?, ?, ?, ?, ?)`, c, uid, role, start, start); err != nil {
 				return err
+			}
+			if role == "doctor" {
+				if _, err := tx.Exec(`INSERT INTO doctor_profiles (user_id, registration_number, register_country, specialty, credentials_expire_on, verified_at, verification_reference, created_at, updated_at)
+VALUES (?, ?, 'SG', ?, ?, ?, 'bench', ?, ?)`, uid, reg, spec, exp, start, start, start); err != nil {
+					return err
+				}
 			}
 		}
 	}

@@ -41,6 +41,9 @@ type Clinic struct {
 	// WritersMayPublish lets writers publish, schedule, unpublish and
 	// archive approved articles; off by default (clinic admins publish).
 	WritersMayPublish bool `json:"writers_may_publish"`
+	// RequireSecondFactor makes doctors and clinic admins enrol a passkey
+	// or an authenticator app before they use the clinic's screens.
+	RequireSecondFactor bool `json:"require_second_factor"`
 	// RegistrationCountry picks the doctor registration number format
 	// ("SG": Singapore MCR; anything else: a general pattern).
 	RegistrationCountry string            `json:"registration_country"`
@@ -121,6 +124,9 @@ type DoctorProfile struct {
 	RegistrationNumber  string `json:"registration_number"`
 	Specialty           string `json:"specialty"`
 	CredentialsExpireOn string `json:"credentials_expire_on"` // YYYY-MM-DD
+	// Verified reports a credential verifier's check (read-only: set only
+	// by Verify, voided by a change of registration or expiry).
+	Verified bool `json:"verified"`
 }
 
 // Member is a user's membership of a clinic.
@@ -130,11 +136,14 @@ type Member struct {
 	Email               string     `json:"email" gorm:"->"`
 	Name                string     `json:"name" gorm:"->"`
 	Role                authz.Role `json:"role"`
-	RegistrationNumber  string     `json:"-"`
-	Specialty           string     `json:"-"`
-	CredentialsExpireOn string     `json:"-"`
-	CreatedAt           time.Time  `json:"created_at"`
-	UpdatedAt           time.Time  `json:"updated_at"`
+	RegistrationNumber  string     `json:"-" gorm:"->"` // from doctor_profiles
+	Specialty           string     `json:"-" gorm:"->"`
+	CredentialsExpireOn string     `json:"-" gorm:"->"`
+	// VerifiedAt is when a credential verifier checked the doctor's
+	// profile; nil when unchecked or voided by a change.
+	VerifiedAt *time.Time `json:"-" gorm:"->"`
+	CreatedAt  time.Time  `json:"created_at"`
+	UpdatedAt  time.Time  `json:"updated_at"`
 }
 
 // TableName is the memberships table.
@@ -145,7 +154,7 @@ func (m Member) Doctor() *DoctorProfile {
 	if m.Role != authz.RoleDoctor {
 		return nil
 	}
-	return &DoctorProfile{m.RegistrationNumber, m.Specialty, m.CredentialsExpireOn}
+	return &DoctorProfile{RegistrationNumber: m.RegistrationNumber, Specialty: m.Specialty, CredentialsExpireOn: m.CredentialsExpireOn, Verified: m.VerifiedAt != nil}
 }
 
 // CredentialsValidOn reports whether the doctor's credentials are unexpired
@@ -350,8 +359,7 @@ func (s *Service) Membership(ctx context.Context, clinicID, userID int64) (Membe
 // MembershipTx is Membership inside a transaction.
 func MembershipTx(tx *gorm.DB, clinicID, userID int64) (Member, error) {
 	var m Member
-	err := tx.Table("memberships AS m").Select("m.*, u.email, u.name").Joins("JOIN users u ON u.id = m.user_id").
-		Where("m.clinic_id = ? AND m.user_id = ?", clinicID, userID).Take(&m).Error
+	err := memberQuery(tx).Where("m.clinic_id = ? AND m.user_id = ?", clinicID, userID).Take(&m).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return m, errs.NotFound("member")
 	}
@@ -386,6 +394,7 @@ type Patch struct {
 	ReviewIntervalDays  *int
 	OverduePolicy       *OverduePolicy
 	WritersMayPublish   *bool
+	RequireSecondFactor *bool
 	RegistrationCountry *string
 	Compliance          *CompliancePatch
 	Version             *int
@@ -444,6 +453,9 @@ func (s *Service) Update(ctx context.Context, sc Scope, p Patch) (Clinic, error)
 	if p.WritersMayPublish != nil {
 		c.WritersMayPublish = *p.WritersMayPublish
 	}
+	if p.RequireSecondFactor != nil {
+		c.RequireSecondFactor = *p.RequireSecondFactor
+	}
 	if p.RegistrationCountry != nil {
 		rc := strings.ToUpper(strings.TrimSpace(*p.RegistrationCountry))
 		if len(rc) != 2 || strings.Trim(rc, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
@@ -485,7 +497,7 @@ func (s *Service) Update(ctx context.Context, sc Scope, p Patch) (Clinic, error)
 			return err
 		}
 		res := q.Updates(map[string]any{"name": c.Name, "theme": c.Theme, "branding": string(branding),
-			"compliance": string(comp), "overdue_policy": string(c.OverduePolicy), "writers_may_publish": c.WritersMayPublish, "registration_country": c.RegistrationCountry,
+			"compliance": string(comp), "overdue_policy": string(c.OverduePolicy), "writers_may_publish": c.WritersMayPublish, "require_second_factor": c.RequireSecondFactor, "registration_country": c.RegistrationCountry,
 			"review_interval_days": c.ReviewIntervalDays, "version": gorm.Expr("version + 1"), "updated_at": now})
 		if res.Error != nil {
 			return res.Error

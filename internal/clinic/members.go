@@ -19,9 +19,10 @@ type MemberView struct {
 	Member
 	DoctorProfile *DoctorProfile `json:"doctor,omitempty"`
 	// CredentialsStatus flags a doctor's sign-off ability for the clinic
-	// admins: "valid", "expiring" (within 30 days), "expired" or
-	// "incomplete" (no registration number or expiry date). Empty for
-	// non-doctors.
+	// admins: "valid", "expiring" (within 30 days), "expired",
+	// "unverified" (no credential verifier has checked the profile, or a
+	// change voided the check) or "incomplete" (no registration number or
+	// expiry date). Empty for non-doctors.
 	CredentialsStatus string `json:"credentials_status,omitempty"`
 }
 
@@ -40,6 +41,8 @@ func CredentialsStatus(m Member, now time.Time) string {
 		return "incomplete"
 	case !m.CredentialsValidOn(now):
 		return "expired"
+	case m.VerifiedAt == nil:
+		return "unverified"
 	case !m.CredentialsValidOn(now.Add(ExpiryWarning)) || exp.Sub(now.UTC().Truncate(24*time.Hour)) < ExpiryWarning:
 		return "expiring"
 	}
@@ -60,8 +63,7 @@ func (s *Service) ListMembers(ctx context.Context, sc Scope) ([]MemberView, erro
 // one role (public doctor pages, jobs).
 func (s *Service) Members(ctx context.Context, clinicID int64, role authz.Role) ([]MemberView, error) {
 	var ms []Member
-	q := s.db.WithContext(ctx).Table("memberships AS m").Select("m.*, u.email, u.name").
-		Joins("JOIN users u ON u.id = m.user_id").Where("m.clinic_id = ?", clinicID)
+	q := memberQuery(s.db.WithContext(ctx)).Where("m.clinic_id = ?", clinicID)
 	if role != "" {
 		q = q.Where("m.role = ?", role)
 	}
@@ -125,14 +127,15 @@ func (s *Service) UpdateMember(ctx context.Context, sc Scope, userID int64, p Me
 				v.Add("doctor", "only a doctor member has a doctor profile")
 				return v.Err()
 			}
-			m.RegistrationNumber = strings.TrimSpace(p.Doctor.RegistrationNumber)
-			m.Specialty = strings.TrimSpace(p.Doctor.Specialty)
-			m.CredentialsExpireOn = p.Doctor.CredentialsExpireOn
+			d, err := adminSetProfileTx(tx, c.RegistrationCountry, userID, p.Doctor, now)
+			if err != nil {
+				return err
+			}
+			applyProfile(&m, d)
 		}
 		m.UpdatedAt = now
 		if err := tx.Model(&Member{}).Where("clinic_id = ? AND user_id = ?", c.ID, userID).Updates(map[string]any{
-			"role": m.Role, "registration_number": m.RegistrationNumber, "specialty": m.Specialty,
-			"credentials_expire_on": m.CredentialsExpireOn, "updated_at": now}).Error; err != nil {
+			"role": m.Role, "updated_at": now}).Error; err != nil {
 			return err
 		}
 		if err := projection.New(s.db.Dialect).Bump(tx, c.ID); err != nil {
@@ -224,7 +227,7 @@ func (s *Service) MembershipsOf(ctx context.Context, userID int64) ([]Membership
 		Slug       string
 		ClinicName string
 	}
-	err := s.db.WithContext(ctx).Table("memberships AS m").Select("m.*, c.slug, c.name AS clinic_name").
+	err := memberQuery(s.db.WithContext(ctx)).Select(memberColumns+", c.slug, c.name AS clinic_name").
 		Joins("JOIN clinics c ON c.id = m.clinic_id").Where("m.user_id = ?", userID).Order("c.name").Scan(&rows).Error
 	if err != nil {
 		return nil, err

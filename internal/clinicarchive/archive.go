@@ -245,6 +245,24 @@ func (s *Service) Export(ctx context.Context, slug string, w io.Writer) (Manifes
 		if err := tw.add("tables/users.jsonl", b); err != nil {
 			return err
 		}
+		// Doctor profiles travel with their people, without the
+		// verification: the receiving installation's credential verifier
+		// checks the doctors again before they can sign off there.
+		var drows []map[string]any
+		if len(uids) > 0 {
+			var err error
+			drows, err = dump(tx, `SELECT user_id, registration_number, register_country, specialty, credentials_expire_on, languages, created_at, updated_at
+FROM doctor_profiles WHERE user_id IN ? ORDER BY user_id`, uids)
+			if err != nil {
+				return err
+			}
+		}
+		if b, err = jsonl(drows); err != nil {
+			return err
+		}
+		if err := tw.add("tables/doctor_profiles.jsonl", b); err != nil {
+			return err
+		}
 		for _, t := range tables {
 			rows, err := dump(tx, fmt.Sprintf(`SELECT * FROM %s WHERE %s ORDER BY %s`, t.name, t.where, t.order), cid)
 			if err != nil {
@@ -353,6 +371,10 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (Result, error) {
 	for _, m := range members {
 		isMember[fmt.Sprint(num(m["user_id"]))] = true
 	}
+	doctors, err := read("tables/doctor_profiles.jsonl")
+	if err != nil {
+		return Result{}, err
+	}
 	// Hash outside the transaction: slow on purpose.
 	hashes := make([]string, len(users))
 	for i := range users {
@@ -397,6 +419,17 @@ func (s *Service) Import(ctx context.Context, r io.Reader) (Result, error) {
 			}
 			if isMember[fmt.Sprint(num(u["id"]))] {
 				res.Invite = append(res.Invite, fmt.Sprint(u["email"]))
+			}
+			for _, d := range doctors {
+				if fmt.Sprint(num(d["user_id"])) == fmt.Sprint(num(u["id"])) {
+					// An archive cannot vouch for a doctor: the profile
+					// comes back unverified, for a verifier to check again.
+					d["verified_at"], d["verified_by"] = nil, nil
+					d["verification_reference"], d["verification_note"] = "", ""
+					if err := insert(tx, "doctor_profiles", d); err != nil {
+						return err
+					}
+				}
 			}
 		}
 		var arts, lives []map[string]any

@@ -86,7 +86,7 @@ func demoClinic(t *testing.T, e *testenv.Env, st media.Store) (testenv.Clinic, [
 	}
 	var a testenv.Article
 	e.MustDo("POST", testenv.ArticlePath(c.Slug, treatments, "/submit"), c.Writer, nil, 200, &a)
-	e.MustDo("POST", testenv.ArticlePath(c.Slug, treatments, "/reviews"), c.Doctor, map[string]any{"decision": "approve", "revision": a.Revision, "content_hash": a.ContentHash, "attest": true}, 200, &a)
+	e.MustDo("POST", testenv.ArticlePath(c.Slug, treatments, "/reviews"), c.Doctor, map[string]any{"decision": "approve", "revision": a.Revision, "content_hash": a.ContentHash, "attest": true, "signature": testenv.Sign}, 200, &a)
 	e.MustDo("POST", testenv.ArticlePath(c.Slug, treatments, "/publish"), c.Admin, nil, 200, nil)
 
 	return c, []string{"/", "/articles/" + p1.Slug, "/articles/" + p2.Slug, "/articles/" + p3.Slug, "/articles/treatments",

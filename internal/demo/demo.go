@@ -49,7 +49,10 @@ func Clinics() []string {
 	return out
 }
 
-const platformEmail = "platform@clinicpress.example"
+const (
+	platformEmail = "platform@clinicpress.example"
+	verifierEmail = "verifier@clinicpress.example"
+)
 
 // Seed creates what is missing of the demo data and returns the logins.
 func Seed(ctx context.Context, a *app.App) ([]Login, error) {
@@ -59,6 +62,17 @@ func Seed(ctx context.Context, a *app.App) ([]Login, error) {
 		return nil, err
 	}
 	op := root.Actor("demo")
+	// The demo's credential verifier (a platform-level role) has checked
+	// the demo doctors' registrations, so they can sign off.
+	logins = append(logins, Login{"(platform)", "credential_verifier", verifierEmail})
+	ver, err := ensureUser(ctx, a, verifierEmail, "Credential Verifier", false)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.Clinics.GrantVerifierAsOperator(ctx, verifierEmail); err != nil {
+		return nil, err
+	}
+	verifier := ver.Actor("demo")
 	for _, dc := range clinics {
 		for _, p := range dc.people {
 			logins = append(logins, Login{dc.slug, string(p.role), p.email})
@@ -66,7 +80,7 @@ func Seed(ctx context.Context, a *app.App) ([]Login, error) {
 		if _, err := a.Clinics.BySlug(ctx, dc.slug); err == nil {
 			continue // already seeded
 		}
-		if err := seedClinic(ctx, a, op, dc); err != nil {
+		if err := seedClinic(ctx, a, op, verifier, dc); err != nil {
 			return nil, fmt.Errorf("%s: %w", dc.slug, err)
 		}
 	}
@@ -84,7 +98,7 @@ func ensureUser(ctx context.Context, a *app.App, email, name string, platform bo
 	return a.Accounts.Create(ctx, account.NewUser{Email: email, Name: name, Password: Password, PlatformAdmin: platform})
 }
 
-func seedClinic(ctx context.Context, a *app.App, op authz.Actor, dc demoClinic) error {
+func seedClinic(ctx context.Context, a *app.App, op, verifier authz.Actor, dc demoClinic) error {
 	if _, err := a.Clinics.Create(ctx, op, clinic.NewClinic{Slug: dc.slug, Name: dc.name, Hostnames: []string{dc.host}}); err != nil {
 		return err
 	}
@@ -111,6 +125,11 @@ func seedClinic(ctx context.Context, a *app.App, op authz.Actor, dc demoClinic) 
 		}
 		if p.doctor != nil {
 			if _, err := a.Clinics.UpdateMember(ctx, opScope, u.ID, clinic.MemberPatch{Doctor: p.doctor}); err != nil {
+				return err
+			}
+		}
+		if p.doctor != nil {
+			if _, err := a.Clinics.VerifyDoctor(ctx, verifier, u.ID, clinic.Verification{Reference: "demo data: register entry " + p.doctor.RegistrationNumber}); err != nil {
 				return err
 			}
 		}
@@ -147,7 +166,8 @@ func seedArticle(ctx context.Context, a *app.App, who []clinic.Scope, da demoArt
 	if v, err = a.Articles.Submit(ctx, writer, v.ID, nil); err != nil || da.state == article.StatusInReview {
 		return err
 	}
-	decision := article.ReviewInput{Decision: article.DecisionApprove, Revision: v.CurrentRevision, ContentHash: v.Current.ContentHash, Attest: true}
+	decision := article.ReviewInput{Decision: article.DecisionApprove, Revision: v.CurrentRevision, ContentHash: v.Current.ContentHash, Attest: true,
+		Signature: account.Signature{Method: account.MethodPassword, Password: Password}}
 	if da.state == article.StatusChangesRequested {
 		decision.Decision = article.DecisionRequestChanges
 		decision.Note = "Please add when to seek urgent care, and cite the national schedule rather than paraphrasing it."

@@ -252,12 +252,12 @@ func TestImportFixture(t *testing.T) {
 		// Sign off and publish through the API: the old URLs answer 301.
 		a := arts[4]
 		for _, fd := range findingsOf(t, f, a.ID) {
-			f.e.MustDo("POST", testenv.ArticlePath(f.c.Slug, a.ID, "/acknowledgements"), f.c.Doctor, map[string]any{"revision": a.Revision, "finding": fd, "reason": "Reviewed against the evidence; the claim will be reworded in the next revision."}, 200, nil)
+			f.e.MustDo("POST", testenv.ArticlePath(f.c.Slug, a.ID, "/acknowledgements"), f.c.Doctor, map[string]any{"revision": a.Revision, "content_hash": a.ContentHash, "signature": testenv.Sign, "finding": fd, "reason": "Reviewed against the evidence; the claim will be reworded in the next revision."}, 200, nil)
 		}
 		f.e.MustDo("POST", testenv.ArticlePath(f.c.Slug, a.ID, "/submit"), f.c.Writer, nil, 200, &a)
 		f.e.MustDo("GET", testenv.ArticlePath(f.c.Slug, a.ID, ""), f.c.Admin, nil, 200, &a)
 		f.e.MustDo("POST", testenv.ArticlePath(f.c.Slug, a.ID, "/reviews"), f.c.Doctor, map[string]any{"decision": "approve",
-			"revision": a.Revision, "content_hash": a.ContentHash, "attest": true}, 200, &a)
+			"revision": a.Revision, "content_hash": a.ContentHash, "attest": true, "signature": testenv.Sign}, 200, &a)
 		f.e.MustDo("POST", testenv.ArticlePath(f.c.Slug, a.ID, "/publish"), f.c.Admin, nil, 200, &a)
 		// The page shows the original WordPress date as first published.
 		page := f.e.MustDo("GET", site+"/articles/are-large-pores-permanent", "", nil, 200, nil)

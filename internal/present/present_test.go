@@ -28,7 +28,7 @@ func TestThreeSourcesOneArticleView(t *testing.T) {
 			"body": body, "tags": []string{"sun", "skin care"}}, 201, &art)
 		e.MustDo("POST", testenv.ArticlePath(c.Slug, art.ID, "/submit"), c.Writer, nil, 200, &art)
 		e.MustDo("POST", testenv.ArticlePath(c.Slug, art.ID, "/reviews"), c.Doctor, map[string]any{"decision": "approve",
-			"revision": art.Revision, "content_hash": art.ContentHash, "attest": true}, 200, nil)
+			"revision": art.Revision, "content_hash": art.ContentHash, "attest": true, "signature": testenv.Sign}, 200, nil)
 		e.MustDo("POST", testenv.ArticlePath(c.Slug, art.ID, "/publish"), c.Admin, nil, 200, &art)
 
 		ctx := context.Background()

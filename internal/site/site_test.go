@@ -86,7 +86,7 @@ func submit(e *testenv.Env, c testenv.Clinic, a *art) {
 
 func approve(e *testenv.Env, c testenv.Clinic, a *art) {
 	e.MustDo("POST", apath(c.Slug, a.ID, "/reviews"), c.Doctor, map[string]any{"decision": "approve",
-		"revision": a.Revision, "content_hash": a.ContentHash, "attest": true}, 200, a)
+		"revision": a.Revision, "content_hash": a.ContentHash, "attest": true, "signature": testenv.Sign}, 200, a)
 }
 
 func publish(e *testenv.Env, c testenv.Clinic, a *art) {
@@ -264,8 +264,8 @@ func TestStructuredData(t *testing.T) {
 		publish(e, c, &a)
 		republishedAt := e.Clock.Now()
 		// The doctor's profile changes after the approval.
-		e.MustDo("PATCH", fmt.Sprintf("/api/v1/clinics/%s/members/%d", c.Slug, c.DoctorID), c.Admin,
-			map[string]any{"doctor": map[string]string{"registration_number": "M77777Q", "specialty": "Allergy", "credentials_expire_on": "2031-01-01"}}, 200, nil)
+		e.MustDo("PATCH", "/api/v1/me/doctor-profile", c.Doctor,
+			map[string]any{"registration_number": "M77777Q", "specialty": "Allergy", "credentials_expire_on": "2031-01-01"}, 200, nil)
 
 		page := mustGet(t, e, "/sites/pores/articles/"+a.Slug, 200)
 		docs := jsonLD(t, page)
@@ -437,7 +437,7 @@ func TestNonLiveNeverPublic(t *testing.T) {
 		mk("changes_requested", func(a *art) {
 			submit(e, c, a)
 			e.MustDo("POST", apath(c.Slug, a.ID, "/reviews"), c.Doctor, map[string]any{"decision": "request_changes",
-				"revision": a.Revision, "content_hash": a.ContentHash, "note": "Please add sources.", "attest": true}, 200, a)
+				"revision": a.Revision, "content_hash": a.ContentHash, "note": "Please add sources.", "attest": true, "signature": testenv.Sign}, 200, a)
 		})
 		mk("scheduled", func(a *art) {
 			submit(e, c, a)
@@ -575,8 +575,8 @@ func TestCacheInvalidation(t *testing.T) {
 		docURL := fmt.Sprintf("/sites/pores/doctors/doctor-pores-%d", c.DoctorID)
 		mustGet(t, e, docURL, 200)
 		mustGet(t, e, "/sites/pores/doctors", 200)
-		e.MustDo("PATCH", fmt.Sprintf("/api/v1/clinics/%s/members/%d", c.Slug, c.DoctorID), c.Admin,
-			map[string]any{"doctor": map[string]string{"registration_number": "M55555K", "specialty": "Paediatrics", "credentials_expire_on": "2031-01-01"}}, 200, nil)
+		e.MustDo("PATCH", "/api/v1/me/doctor-profile", c.Doctor,
+			map[string]any{"registration_number": "M55555K", "specialty": "Paediatrics", "credentials_expire_on": "2031-01-01"}, 200, nil)
 		if p := mustGet(t, e, docURL, 200); !strings.Contains(p, "Paediatrics") || !strings.Contains(p, "M55555K") {
 			t.Fatal("doctor profile change not visible on the next request")
 		}

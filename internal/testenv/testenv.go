@@ -128,6 +128,10 @@ type Env struct {
 	Platform string
 	// Mailbox is the real SMTP server the product sends its mail to.
 	Mailbox *Mailbox
+	// Verifier is a credential verifier's token (a platform-level role,
+	// member of no clinic).
+	Verifier   string
+	VerifierID int64
 }
 
 // BaseURL is the public base URL of the product under test (links in mails).
@@ -153,7 +157,28 @@ func New(t testing.TB, d *db.DB) *Env {
 	e := &Env{T: t, App: a, Clock: clk, Mailbox: mb}
 	e.CreateUser("root@platform.test", "Platform Root", true)
 	e.Platform = e.Login("root@platform.test")
+	e.VerifierID = e.CreateUser("verifier@platform.test", "Vera Verifier", false).ID
+	if err := a.Clinics.GrantVerifierAsOperator(context.Background(), "verifier@platform.test"); err != nil {
+		t.Fatal(err)
+	}
+	e.Verifier = e.Login("verifier@platform.test")
 	return e
+}
+
+// Sign is the password signature a test user (with no second factor)
+// sends with a review or acknowledgement.
+var Sign = map[string]any{"method": "password", "password": Password}
+
+// VerifyDoctor has the credential verifier record a register check of
+// doctor userID.
+func (e *Env) VerifyDoctor(userID int64) {
+	e.T.Helper()
+	// Through the service as the verifier, so a fake clock that moved past
+	// the verifier's session does not matter.
+	if _, err := e.App.Clinics.VerifyDoctor(context.Background(), authz.Actor{UserID: e.VerifierID, Name: "Vera Verifier", RequestID: "test"},
+		userID, clinic.Verification{Reference: "register entry checked", Note: "test fixture"}); err != nil {
+		e.T.Fatal(err)
+	}
 }
 
 // Password is every test user's password.
@@ -259,7 +284,8 @@ type Clinic struct {
 }
 
 // NewClinic creates clinic slug through the API with an admin, a writer and
-// three doctors (all with valid credentials), each signed in.
+// three doctors (all with valid credentials checked by the credential
+// verifier), each signed in.
 func (e *Env) NewClinic(slug string) Clinic {
 	e.T.Helper()
 	var c struct{ ID int64 }
@@ -271,6 +297,9 @@ func (e *Env) NewClinic(slug string) Clinic {
 		if doctor {
 			e.MustDo("PATCH", fmt.Sprintf("/api/v1/clinics/%s/members/%d", slug, id), e.Platform, map[string]any{"doctor": map[string]string{
 				"registration_number": "M" + fmt.Sprint(10000+len(who)*7) + "Z", "specialty": "Dermatology", "credentials_expire_on": "2030-12-31"}}, 200, nil)
+		}
+		if doctor {
+			e.VerifyDoctor(id)
 		}
 		return tok, id
 	}
@@ -326,7 +355,7 @@ func (e *Env) Approved(c Clinic, title string) Article {
 	a := e.Draft(c, c.Writer, title)
 	e.MustDo("POST", ArticlePath(c.Slug, a.ID, "/submit"), c.Writer, nil, 200, &a)
 	e.MustDo("POST", ArticlePath(c.Slug, a.ID, "/reviews"), c.Doctor, map[string]any{"decision": "approve",
-		"revision": a.Revision, "content_hash": a.ContentHash, "attest": true}, 200, &a)
+		"revision": a.Revision, "content_hash": a.ContentHash, "attest": true, "signature": Sign}, 200, &a)
 	return a
 }
 
@@ -358,6 +387,7 @@ func (e *Env) SignInAgain(c *Clinic) {
 	c.Doctor2 = e.Login("doctortwo@" + c.Slug + ".test")
 	c.WriterDoctor = e.Login("drwriter@" + c.Slug + ".test")
 	e.Platform = e.Login("root@platform.test")
+	e.Verifier = e.Login("verifier@platform.test")
 }
 
 // Reopen opens a second handle (its own connection pool) on the database
@@ -403,7 +433,7 @@ func (e *Env) Instance() *Env {
 	if err != nil {
 		e.T.Fatal(err)
 	}
-	return &Env{T: e.T, App: a, Clock: e.Clock, Platform: e.Platform, Mailbox: e.Mailbox}
+	return &Env{T: e.T, App: a, Clock: e.Clock, Platform: e.Platform, Mailbox: e.Mailbox, Verifier: e.Verifier, VerifierID: e.VerifierID}
 }
 
 func config(d *db.DB, clk *Clock, mb *Mailbox) app.Config {
