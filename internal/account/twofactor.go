@@ -50,23 +50,16 @@ type Factors struct {
 // Any reports whether any second factor is enrolled.
 func (f Factors) Any() bool { return f.TOTP || f.Passkeys > 0 }
 
-// FactorsTx reads userID's enrolled second factors inside tx.
+// FactorsTx reads userID's enrolled second factors inside tx, in one
+// statement (the review screen and every sign-in ask).
 func FactorsTx(tx *gorm.DB, userID int64) (Factors, error) {
-	var f Factors
-	var n int64
-	if err := tx.Table("totp_secrets").Where("user_id = ? AND confirmed_at IS NOT NULL", userID).Count(&n).Error; err != nil {
-		return f, err
-	}
-	f.TOTP = n > 0
-	if err := tx.Table("webauthn_credentials").Where("user_id = ?", userID).Count(&n).Error; err != nil {
-		return f, err
-	}
-	f.Passkeys = int(n)
-	if err := tx.Table("recovery_codes").Where("user_id = ? AND used_at IS NULL", userID).Count(&n).Error; err != nil {
-		return f, err
-	}
-	f.RecoveryCodes = int(n)
-	return f, nil
+	var row struct{ TOTP, Passkeys, Recovery int64 }
+	err := tx.Raw(`SELECT
+    (SELECT COUNT(*) FROM totp_secrets WHERE user_id = ? AND confirmed_at IS NOT NULL) AS totp,
+    (SELECT COUNT(*) FROM webauthn_credentials WHERE user_id = ?) AS passkeys,
+    (SELECT COUNT(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL) AS recovery`,
+		userID, userID, userID).Scan(&row).Error
+	return Factors{TOTP: row.TOTP > 0, Passkeys: int(row.Passkeys), RecoveryCodes: int(row.Recovery)}, err
 }
 
 // Factors reads userID's enrolled second factors.

@@ -104,6 +104,9 @@ func OpenWith(dsn string, opt Options) (*DB, error) {
 		if err != nil {
 			return nil, fmt.Errorf("db: open sqlite: %w", err)
 		}
+		if err := registerCounter(g); err != nil {
+			return nil, err
+		}
 		sqlDB, err := g.DB()
 		if err != nil {
 			return nil, err
@@ -117,6 +120,9 @@ func OpenWith(dsn string, opt Options) (*DB, error) {
 		g, err := gorm.Open(postgres.Open(dsn), cfg)
 		if err != nil {
 			return nil, fmt.Errorf("db: open postgres: %w", err)
+		}
+		if err := registerCounter(g); err != nil {
+			return nil, err
 		}
 		sqlDB, err := g.DB()
 		if err != nil {

@@ -16,19 +16,22 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	dto "github.com/prometheus/client_model/go"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 )
 
 // Registry is one instance's metrics.
 type Registry struct {
-	reg       *prometheus.Registry
-	requests  *prometheus.CounterVec
-	latency   *prometheus.HistogramVec
-	workflow  *prometheus.CounterVec
-	jobs      *prometheus.CounterVec
-	jobTime   *prometheus.HistogramVec
-	throttled prometheus.Counter
+	reg      *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+	// statements: SQL statements per answered request, by route.
+	statements *prometheus.HistogramVec
+	workflow   *prometheus.CounterVec
+	jobs       *prometheus.CounterVec
+	jobTime    *prometheus.HistogramVec
+	throttled  prometheus.Counter
 }
 
 // New builds the registry with Go and process collectors.
@@ -40,6 +43,9 @@ func New() *Registry {
 	r.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "clinicpress_http_request_duration_seconds",
 		Help:    "HTTP request latency by method and route pattern (page-cache hits answered ahead of routing are counted by clinicpress_page_cache_hits_total).",
 		Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}}, []string{"method", "route"})
+	r.statements = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "clinicpress_http_sql_statements",
+		Help:    "SQL statements run to answer one HTTP request, by method and route pattern (BEGIN/COMMIT not counted).",
+		Buckets: []float64{0, 1, 2, 4, 8, 16, 32, 64, 128}}, []string{"method", "route"})
 	r.workflow = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "clinicpress_workflow_transitions_total",
 		Help: "Article workflow audit actions recorded, by action."}, []string{"action"})
 	r.jobs = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "clinicpress_jobs_total",
@@ -48,7 +54,7 @@ func New() *Registry {
 		Help: "River job attempt duration by kind and outcome.", Buckets: prometheus.DefBuckets}, []string{"kind", "outcome"})
 	r.throttled = prometheus.NewCounter(prometheus.CounterOpts{Name: "clinicpress_login_throttled_total",
 		Help: "Sign-in attempts refused by the login throttle (429)."})
-	r.reg.MustRegister(r.requests, r.latency, r.workflow, r.jobs, r.jobTime, r.throttled)
+	r.reg.MustRegister(r.requests, r.latency, r.statements, r.workflow, r.jobs, r.jobTime, r.throttled)
 	return r
 }
 
@@ -59,9 +65,10 @@ func (r *Registry) Handler() http.Handler {
 
 // Request counts one answered request; route is the matched route
 // pattern (never the raw path, so the label set stays bounded).
-func (r *Registry) Request(method, route string, status int, d time.Duration) {
+func (r *Registry) Request(method, route string, status int, d time.Duration, statements int64) {
 	r.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
 	r.latency.WithLabelValues(method, route).Observe(d.Seconds())
+	r.statements.WithLabelValues(method, route).Observe(float64(statements))
 	if status == http.StatusTooManyRequests && (route == "/api/v1/auth/login" || route == "/admin/login") {
 		r.throttled.Inc()
 	}
@@ -123,4 +130,15 @@ func (m *jobMiddleware) Work(ctx context.Context, job *rivertype.JobRow, doInner
 	m.r.jobs.WithLabelValues(job.Kind, outcome).Inc()
 	m.r.jobTime.WithLabelValues(job.Kind, outcome).Observe(time.Since(start).Seconds())
 	return err
+}
+
+// Statements reports how many requests to route were observed and the SQL
+// statements they ran in all (the clinicpress_http_sql_statements
+// histogram's count and sum).
+func (r *Registry) Statements(method, route string) (requests uint64, statements float64) {
+	var m dto.Metric
+	if err := r.statements.WithLabelValues(method, route).(prometheus.Metric).Write(&m); err != nil || m.Histogram == nil {
+		return 0, 0
+	}
+	return m.Histogram.GetSampleCount(), m.Histogram.GetSampleSum()
 }

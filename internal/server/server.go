@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 
 	"github.com/clinicpress/clinicpress/internal/api"
+	"github.com/clinicpress/clinicpress/internal/db"
 )
 
 // Part is a group of routes mounted on the app.
@@ -39,8 +40,9 @@ type Config struct {
 	// everywhere.
 	HTMLError func(c *fiber.Ctx, p api.Problem) error
 	// Observe, if set, is told of every request answered behind Before
-	// (method, matched route pattern, status, duration): the metrics hook.
-	Observe func(method, route string, status int, d time.Duration)
+	// (method, matched route pattern, status, duration, SQL statements
+	// run): the metrics hook.
+	Observe func(method, route string, status int, d time.Duration, statements int64)
 }
 
 // New builds the app and mounts parts in order (the catch-all public site
@@ -121,12 +123,14 @@ func New(cfg Config, parts ...Part) *fiber.App {
 // client gets: an error is turned into its answer here (through the app's
 // error handler), so 401/403/404/422 are logged as such, not as 200.
 // observe, if set, gets the method, route pattern, status and duration.
-func logRequests(observe func(method, route string, status int, d time.Duration)) fiber.Handler {
+func logRequests(observe func(method, route string, status int, d time.Duration, statements int64)) fiber.Handler {
 	return func(c *fiber.Ctx) error { return logRequest(c, observe) }
 }
 
-func logRequest(c *fiber.Ctx, observe func(method, route string, status int, d time.Duration)) error {
+func logRequest(c *fiber.Ctx, observe func(method, route string, status int, d time.Duration, statements int64)) error {
 	start := time.Now()
+	ctx, stmts := db.WithStatementCounter(c.UserContext())
+	c.SetUserContext(ctx)
 	if err := c.Next(); err != nil {
 		if herr := c.App().ErrorHandler(c, err); herr != nil {
 			c.Status(fiber.StatusInternalServerError)
@@ -134,17 +138,16 @@ func logRequest(c *fiber.Ctx, observe func(method, route string, status int, d t
 	}
 	status := c.Response().StatusCode()
 	if observe != nil {
-		observe(c.Method(), c.Route().Path, status, time.Since(start))
+		observe(c.Method(), c.Route().Path, status, time.Since(start), stmts.Load())
 	}
 	level := slog.LevelInfo
 	if status >= 500 {
 		level = slog.LevelError
 	}
-	ctx := c.UserContext()
 	if !slog.Default().Enabled(ctx, level) {
 		return nil // building the line costs more than serving a cached page
 	}
 	slog.Log(ctx, level, "request", "method", c.Method(), "path", c.Path(), "status", status,
-		"duration_ms", float64(time.Since(start).Microseconds())/1000, "request_id", c.Locals("requestid"), "ip", c.IP())
+		"duration_ms", float64(time.Since(start).Microseconds())/1000, "sql", stmts.Load(), "request_id", c.Locals("requestid"), "ip", c.IP())
 	return nil
 }

@@ -28,6 +28,7 @@ import (
 	"github.com/clinicpress/clinicpress/internal/clinic"
 	"github.com/clinicpress/clinicpress/internal/db"
 	"github.com/clinicpress/clinicpress/internal/mail"
+	"github.com/clinicpress/clinicpress/internal/metrics"
 )
 
 // PostgresEnv names the variable holding the test PostgreSQL DSN.
@@ -128,6 +129,8 @@ type Env struct {
 	Platform string
 	// Mailbox is the real SMTP server the product sends its mail to.
 	Mailbox *Mailbox
+	// Metrics is this instance's metrics registry (as --metrics-addr serves it).
+	Metrics *metrics.Registry
 	// Verifier is a credential verifier's token (a platform-level role,
 	// member of no clinic).
 	Verifier   string
@@ -150,11 +153,12 @@ func New(t testing.TB, d *db.DB) *Env {
 	})
 	clk := NewClock(Start)
 	mb := StartMailbox(t)
-	a, err := app.Build(context.Background(), config(d, clk, mb))
+	reg := metrics.New()
+	a, err := app.Build(context.Background(), config(d, clk, mb, reg))
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &Env{T: t, App: a, Clock: clk, Mailbox: mb}
+	e := &Env{T: t, App: a, Clock: clk, Mailbox: mb, Metrics: reg}
 	e.CreateUser("root@platform.test", "Platform Root", true)
 	e.Platform = e.Login("root@platform.test")
 	e.VerifierID = e.CreateUser("verifier@platform.test", "Vera Verifier", false).ID
@@ -429,14 +433,15 @@ func Reopen(t testing.TB, d *db.DB) *db.DB {
 // services, caches and connection pool) on the same database and clock.
 func (e *Env) Instance() *Env {
 	e.T.Helper()
-	a, err := app.Build(context.Background(), config(Reopen(e.T, e.App.DB), e.Clock, e.Mailbox))
+	reg := metrics.New()
+	a, err := app.Build(context.Background(), config(Reopen(e.T, e.App.DB), e.Clock, e.Mailbox, reg))
 	if err != nil {
 		e.T.Fatal(err)
 	}
-	return &Env{T: e.T, App: a, Clock: e.Clock, Platform: e.Platform, Mailbox: e.Mailbox, Verifier: e.Verifier, VerifierID: e.VerifierID}
+	return &Env{T: e.T, App: a, Clock: e.Clock, Platform: e.Platform, Mailbox: e.Mailbox, Metrics: reg, Verifier: e.Verifier, VerifierID: e.VerifierID}
 }
 
-func config(d *db.DB, clk *Clock, mb *Mailbox) app.Config {
-	return app.Config{DB: d, Now: clk.Now, Argon2: FastArgon2, BaseURL: BaseURL,
+func config(d *db.DB, clk *Clock, mb *Mailbox, reg *metrics.Registry) app.Config {
+	return app.Config{DB: d, Now: clk.Now, Argon2: FastArgon2, BaseURL: BaseURL, Metrics: reg,
 		Mail: mail.Config{URL: mb.URL, From: "ClinicPress <noreply@clinicpress.test>"}}
 }
