@@ -495,7 +495,7 @@ func (s *Service) ChangePassword(ctx context.Context, userID, keepSessionID int6
 		return err
 	}
 	if !ok {
-		return errs.Forbidden("invalid_credentials", "the current password is incorrect")
+		return errs.Forbidden("wrong_password", "the current password is incorrect")
 	}
 	if !s.o.DisableThrottle {
 		if err := s.db.WithContext(ctx).Exec(`DELETE FROM login_throttle WHERE key = ?`, key).Error; err != nil {

@@ -132,7 +132,7 @@ func (s *Service) BeginPasskeyRegistration(ctx context.Context, userID int64, rp
 func (s *Service) FinishPasskeyRegistration(ctx context.Context, userID int64, challengeID, name string, response []byte, requestID string) ([]string, error) {
 	parsed, perr := protocol.ParseCredentialCreationResponseBytes(response)
 	if perr != nil {
-		return nil, errs.BadRequest("passkey_invalid", "the passkey response could not be read")
+		return nil, errs.BadRequest("passkey_unreadable", "the passkey response could not be read")
 	}
 	name = strings.TrimSpace(name)
 	if name == "" {

@@ -275,7 +275,7 @@ func TestChangePasswordThrottle(t *testing.T) {
 		var wrong, limited atomic.Int64
 		parallel(20, func(i int) {
 			switch st, code := change(tok, "guess "+strconv.Itoa(i)); {
-			case st == 403 && code == "invalid_credentials":
+			case st == 403 && code == "wrong_password":
 				wrong.Add(1)
 			case st == 429 && code == "too_many_attempts":
 				limited.Add(1)

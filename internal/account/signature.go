@@ -122,7 +122,7 @@ func (s *Service) VerifySignature(ctx context.Context, userID int64, sig Signatu
 	}
 	if sig.Method != MethodPasskey {
 		if err := s.checkOwnPassword(ctx, userID, sig.Password); err != nil {
-			if errs.HasCode(err, "invalid_credentials") {
+			if errs.HasCode(err, "wrong_password") {
 				return "", errs.Forbidden("signature_invalid", "the password is incorrect; nothing was signed")
 			}
 			return "", err

@@ -157,7 +157,7 @@ func (s *Service) useTOTPTx(tx *gorm.DB, userID int64, code string, confirmed bo
 		return res.Error
 	}
 	if res.RowsAffected == 0 {
-		return errs.Forbidden("signature_reused", "this authenticator code was already used; wait for the next one")
+		return errs.Conflict("signature_reused", "this authenticator code was already used; wait for the next one")
 	}
 	return nil
 }
@@ -281,7 +281,7 @@ func (s *Service) checkOwnPassword(ctx context.Context, userID int64, password s
 		return err
 	}
 	if !ok {
-		return errs.Forbidden("invalid_credentials", "the password is incorrect")
+		return errs.Forbidden("wrong_password", "the password is incorrect")
 	}
 	if !s.o.DisableThrottle {
 		return s.db.WithContext(ctx).Exec(`DELETE FROM login_throttle WHERE key = ?`, key).Error

@@ -401,8 +401,10 @@ func Message(e *errs.Error) string {
 		}
 		b.WriteString(". Correct them and try again.")
 		return b.String()
-	case "invalid_query":
-		return capitalize(e.Message) + ". Clear the filters and try again."
+	}
+	// Every other code: what happened, then what to do (errs.Codes).
+	if h := errs.HintOf(e.Code); h != "" {
+		return capitalize(e.Message) + ". " + h
 	}
 	return capitalize(e.Message) + "."
 }

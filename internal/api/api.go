@@ -111,7 +111,7 @@ type Problem struct {
 	Title  string            `json:"title"`
 	Status int               `json:"status"`
 	Detail string            `json:"detail"`
-	Code   string            `json:"code"`
+	Code   errs.Code         `json:"code"`
 	Errors []errs.FieldError `json:"errors,omitempty"`
 	Extra  map[string]any    `json:"-"`
 }
@@ -120,24 +120,30 @@ type Problem struct {
 // and shown only as "internal error".
 func ProblemFor(c *fiber.Ctx, err error) Problem {
 	if e, ok := errs.As(err); ok {
-		return Problem{Type: "https://clinicpress.dev/problems/" + e.Code, Title: http.StatusText(e.Status),
-			Status: e.Status, Detail: e.Message, Code: e.Code, Errors: e.Fields, Extra: e.Extra}
+		// The status belongs to the code (errs.Codes), whatever the domain
+		// code built the error with.
+		status := e.Status
+		if _, listed := errs.Codes[e.Code]; listed {
+			status = errs.StatusOf(e.Code)
+		}
+		return Problem{Type: "https://clinicpress.dev/problems/" + string(e.Code), Title: http.StatusText(status),
+			Status: status, Detail: e.Message, Code: e.Code, Errors: e.Fields, Extra: e.Extra}
 	}
 	var fe *fiber.Error
 	if errors.As(err, &fe) {
-		code := map[int]string{
+		code := map[int]errs.Code{
 			http.StatusRequestEntityTooLarge: "body_too_large", http.StatusNotFound: "not_found",
 			http.StatusMethodNotAllowed: "method_not_allowed", http.StatusBadRequest: "bad_request",
 			http.StatusRequestTimeout: "timeout", http.StatusUnsupportedMediaType: "unsupported_media_type",
 		}[fe.Code]
 		if code == "" {
-			code = "http_" + strconv.Itoa(fe.Code)
+			code = errs.Code("http_" + strconv.Itoa(fe.Code))
 		}
 		if fe.Code >= 500 {
 			slog.Error("request failed", "err", err, "path", c.Path(), "request_id", c.Locals("requestid"))
 			return Problem{Type: "about:blank", Title: "Internal Server Error", Status: 500, Detail: "internal error", Code: "internal"}
 		}
-		return Problem{Type: "https://clinicpress.dev/problems/" + code, Title: http.StatusText(fe.Code), Status: fe.Code, Detail: fe.Message, Code: code}
+		return Problem{Type: "https://clinicpress.dev/problems/" + string(code), Title: http.StatusText(fe.Code), Status: fe.Code, Detail: fe.Message, Code: code}
 	}
 	slog.Error("request failed", "err", err, "method", c.Method(), "path", c.Path(), "request_id", c.Locals("requestid"))
 	return Problem{Type: "about:blank", Title: "Internal Server Error", Status: 500,

@@ -35,7 +35,7 @@ func (a *API) login(c *fiber.Ctx) error {
 		return err
 	}
 	if len(req.Email) > 254 || len(req.Password) > 256 || len(req.Code) > 64 {
-		return errs.BadRequest("invalid_credentials", "email or password is too long")
+		return errs.New(fiber.StatusUnauthorized, "invalid_credentials", "email or password is too long")
 	}
 	tok, sess, u, err := a.Accounts.SignIn(c.UserContext(), account.SignInInput{Email: req.Email, Password: req.Password, ClientAddr: c.IP(), Code: req.Code})
 	if err != nil {

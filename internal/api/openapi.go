@@ -3,10 +3,12 @@ package api
 import (
 	"encoding/json"
 	"regexp"
+	"sort"
 	"strings"
 	"sync"
 
 	"github.com/clinicpress/clinicpress/internal/clinic"
+	"github.com/clinicpress/clinicpress/internal/errs"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -123,7 +125,7 @@ var schemas = map[string]any{
 	"RedirectCSVResult": map[string]any{"type": "object", "properties": map[string]any{"created": integer,
 		"skipped": map[string]any{"type": "array", "items": obj(map[string]any{"line": integer, "error": str})}}},
 	"Problem": map[string]any{"type": "object", "properties": map[string]any{"type": str, "title": str, "status": integer,
-		"detail": str, "code": str, "errors": map[string]any{"type": "array", "items": obj(map[string]any{"field": str, "message": str})}},
+		"detail": str, "code": codeSchema(), "errors": map[string]any{"type": "array", "items": obj(map[string]any{"field": str, "message": str})}},
 		"required": []string{"type", "title", "status", "detail", "code"}},
 	"Login":          obj(map[string]any{"email": str, "password": str, "code": str}, "email", "password"),
 	"Session":        map[string]any{"type": "object", "properties": map[string]any{"token": str, "expires_at": dateTime, "user": ref("User")}},
@@ -245,4 +247,17 @@ var openAPIBytes = sync.OnceValue(func() []byte {
 func openAPI(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "application/json")
 	return c.Send(openAPIBytes())
+}
+
+// codeSchema is the problem code: one of errs.Codes, each with the HTTP
+// status it always answers with and what the caller can do about it.
+func codeSchema() map[string]any {
+	codes := make([]string, 0, len(errs.Codes))
+	info := map[string]any{}
+	for c, i := range errs.Codes {
+		codes = append(codes, string(c))
+		info[string(c)] = map[string]any{"status": i.Status, "hint": i.Hint}
+	}
+	sort.Strings(codes)
+	return map[string]any{"type": "string", "enum": codes, "x-codes": info}
 }

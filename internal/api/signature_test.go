@@ -155,7 +155,7 @@ func TestSignatureMethods(t *testing.T) {
 		expect(t, signedReview(e, c, c.Doctor, a, map[string]any{"method": "password+totp", "password": testenv.Password, "totp": "000000"}), 403, "signature_invalid")
 		expect(t, signedReview(e, c, c.Doctor, a, map[string]any{"method": "password+totp", "password": testenv.Password, "totp": code}), 200, "")
 		b := inReview(e, c, "The same code twice")
-		expect(t, signedReview(e, c, c.Doctor, b, map[string]any{"method": "password+totp", "password": testenv.Password, "totp": code}), 403, "signature_reused")
+		expect(t, signedReview(e, c, c.Doctor, b, map[string]any{"method": "password+totp", "password": testenv.Password, "totp": code}), 409, "signature_reused")
 
 		var rs struct {
 			Reviews []struct {

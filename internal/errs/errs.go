@@ -12,7 +12,7 @@ import (
 // Error is an application error safe to show to the client.
 type Error struct {
 	Status  int          // HTTP status it maps to
-	Code    string       // stable machine-readable code
+	Code    Code         // stable machine-readable code (codes.go)
 	Message string       // safe, human-readable detail
 	Fields  []FieldError // per-field problems for validation_failed
 	Extra   map[string]any
@@ -24,7 +24,7 @@ type FieldError struct {
 	Message string `json:"message"`
 }
 
-func (e *Error) Error() string { return e.Code + ": " + e.Message }
+func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
 
 // As returns the *Error inside err, if any.
 func As(err error) (*Error, bool) {
@@ -34,13 +34,13 @@ func As(err error) (*Error, bool) {
 }
 
 // HasCode reports whether err is an *Error with code.
-func HasCode(err error, code string) bool {
+func HasCode(err error, code Code) bool {
 	e, ok := As(err)
 	return ok && e.Code == code
 }
 
 // New builds an *Error.
-func New(status int, code, format string, args ...any) *Error {
+func New(status int, code Code, format string, args ...any) *Error {
 	return &Error{Status: status, Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
@@ -50,12 +50,12 @@ func NotFound(what string) *Error {
 }
 
 // Forbidden refuses an action the caller may not take.
-func Forbidden(code, format string, args ...any) *Error {
+func Forbidden(code Code, format string, args ...any) *Error {
 	return New(http.StatusForbidden, code, format, args...)
 }
 
 // Conflict refuses an action that does not fit the current state.
-func Conflict(code, format string, args ...any) *Error {
+func Conflict(code Code, format string, args ...any) *Error {
 	return New(http.StatusConflict, code, format, args...)
 }
 
@@ -65,7 +65,7 @@ func Unauthenticated(format string, args ...any) *Error {
 }
 
 // BadRequest refuses a request that cannot be read.
-func BadRequest(code, format string, args ...any) *Error {
+func BadRequest(code Code, format string, args ...any) *Error {
 	return New(http.StatusBadRequest, code, format, args...)
 }
 

@@ -42,7 +42,7 @@ func upload(t *testing.T, w *world, sc scope, name string, body []byte, alt stri
 	return m
 }
 
-func wantErr(t *testing.T, err error, status int, code string) {
+func wantErr(t *testing.T, err error, status int, code errs.Code) {
 	t.Helper()
 	e, ok := errs.As(err)
 	if !ok {
@@ -105,7 +105,7 @@ func TestRefusedUploads(t *testing.T) {
 	cases := map[string]struct {
 		body   []byte
 		status int
-		code   string
+		code   errs.Code
 	}{
 		"svg":                           {[]byte(`<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>alert(1)</script></svg>`), 415, "unsupported_media_type"},
 		"html":                          {[]byte("<!DOCTYPE html><html><body><img src=x onerror=alert(1)></body></html>"), 415, "unsupported_media_type"},

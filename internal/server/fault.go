@@ -147,7 +147,7 @@ func readyReason(err error) string {
 		return "database_unavailable"
 	}
 	if e, ok := errs.As(err); ok {
-		return e.Code
+		return string(e.Code)
 	}
 	return "not_ready"
 }
