@@ -25,6 +25,7 @@ import (
 	"github.com/clinicpress/clinicpress/internal/article"
 	"github.com/clinicpress/clinicpress/internal/clinic"
 	"github.com/clinicpress/clinicpress/internal/errs"
+	"github.com/clinicpress/clinicpress/internal/redirects"
 	"github.com/clinicpress/clinicpress/internal/render"
 )
 
@@ -45,6 +46,7 @@ type UI struct {
 	static     fs.FS
 	themes     Themes
 	outbox     Outbox
+	redirects  *redirects.Service
 }
 
 // Config is what New needs.
@@ -62,6 +64,8 @@ type Config struct {
 	// Outbox is the mail service behind the platform admins' Outbox
 	// screen (nil: the screen is not mounted).
 	Outbox Outbox
+	// Redirects is the clinics' redirect tables (nil: no Redirects screen).
+	Redirects *redirects.Service
 }
 
 // New builds the admin app; it panics if the embedded templates do not parse
@@ -86,7 +90,7 @@ func New(cfg Config) *UI {
 		panic("adminui: templates: " + err.Error())
 	}
 	return &UI{accounts: cfg.Accounts, clinics: cfg.Clinics, articles: cfg.Articles, trustProxy: cfg.TrustProxy,
-		now: cfg.Now, views: eng, md: render.New(), static: st, themes: cfg.Themes, outbox: cfg.Outbox}
+		now: cfg.Now, views: eng, md: render.New(), static: st, themes: cfg.Themes, outbox: cfg.Outbox, redirects: cfg.Redirects}
 }
 
 // Register mounts every /admin route on r. Routes that need no session
@@ -155,6 +159,11 @@ func (u *UI) Register(r fiber.Router) {
 	c.Post("/articles/:id/archive", u.archive)
 	c.Get("/review-queue", u.queuePage)
 	c.Get("/members", u.membersPage)
+	c.Get("/redirects", u.redirectsPage)
+	c.Post("/redirects", u.redirectAdd)
+	c.Post("/redirects/import", u.redirectsCSV)
+	c.Post("/redirects/:id", u.redirectChange)
+	c.Post("/redirects/:id/delete", u.redirectDelete)
 	c.Post("/members", u.memberAdd)
 	c.Post("/members/:user", u.memberUpdate)
 	c.Get("/members/:user/remove", u.memberRemoveConfirm)

@@ -218,12 +218,14 @@ type Page struct {
 // through the caller's scope.
 type Menu struct {
 	Articles, Write, Queue, Members, Settings, Audit bool
+	Redirects                                        bool
 }
 
 func menuFor(sc clinic.Scope) Menu {
 	return Menu{Articles: sc.Can(authz.ObjArticle, authz.ActRead), Write: sc.Can(authz.ObjArticle, authz.ActWrite),
 		Queue: sc.Can(authz.ObjArticle, authz.ActReview), Members: sc.Can(authz.ObjMember, authz.ActManage),
-		Settings: sc.Can(authz.ObjClinic, authz.ActUpdate), Audit: sc.Can(authz.ObjAudit, authz.ActRead)}
+		Settings: sc.Can(authz.ObjClinic, authz.ActUpdate), Audit: sc.Can(authz.ObjAudit, authz.ActRead),
+		Redirects: sc.Can(authz.ObjClinic, authz.ActUpdate)}
 }
 
 func currentUser(c *fiber.Ctx) (account.User, bool) {

@@ -208,7 +208,7 @@ func Build(ctx context.Context, cfg Config) (*App, error) {
 	// Parts are mounted in order; the public site's catch-all goes last.
 	parts := []server.Part{
 		apiPart,
-		adminui.New(adminui.Config{Accounts: a.Accounts, Clinics: a.Clinics, Articles: a.Articles, Outbox: a.Mail,
+		adminui.New(adminui.Config{Accounts: a.Accounts, Clinics: a.Clinics, Articles: a.Articles, Outbox: a.Mail, Redirects: a.Redirects,
 			TrustProxy: len(cfg.TrustedProxies) > 0, Now: cfg.Now, Themes: eng}),
 	}
 	parts = append(parts, a.Site)
